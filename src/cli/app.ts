@@ -1,0 +1,58 @@
+import { buildInfo } from '../config/build-info.js';
+import { ExitCode, UsageError, type CliIO, type Command } from './command.js';
+
+const PROGRAM = 'etcd-snapshot';
+
+export function helpText(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 8);
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    `${PROGRAM} ${buildInfo().version}: verified, point-in-time etcd snapshots`,
+    '',
+    `Usage: ${PROGRAM} <command> [options]`,
+    `       ${PROGRAM} --version | --help`,
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    `Run '${PROGRAM} <command> --help' for a command's options.`,
+    '',
+  ].join('\n');
+}
+
+/** Dispatches argv to a subcommand; never throws, always returns an exit code. */
+export async function runCli(
+  argv: readonly string[],
+  commands: readonly Command[],
+  io: CliIO,
+): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    io.stdout.write(helpText(commands));
+    return first === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  if (first === '--version' || first === '-v' || first === 'version') {
+    io.stdout.write(`${PROGRAM} ${buildInfo().version}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    io.stderr.write(`${PROGRAM}: unknown command '${first}'. Run '${PROGRAM} --help' to list the commands.\n`);
+    return ExitCode.usage;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${PROGRAM} ${command.name}: ${err.message}\n`);
+      return ExitCode.usage;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`${PROGRAM} ${command.name}: ${message}\n`);
+    return ExitCode.failure;
+  }
+}

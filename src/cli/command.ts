@@ -1,0 +1,28 @@
+import type { Writable } from 'node:stream';
+
+/** Where a command writes; injected so tests can capture output. */
+export interface CliIO {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** One `etcd-snapshot <name>` subcommand. `run` returns the process exit code. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly usage: string;
+  run(args: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** Documented exit codes (README "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+} as const;
+
+/** A user-facing error: its message names the fix; printed without a stack trace. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,65 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { resolveBinary, type Component } from './binaries.js';
+import { ManagedProcess } from './managed-process.js';
+import { freePort } from './ports.js';
+
+export interface EtcdOptions {
+  /** Working directory; data goes to `<dir>/data`, the log to `<dir>/etcd.log`. */
+  readonly dir: string;
+  readonly component?: Extract<Component, 'etcd-3.6' | 'etcd-3.5'>;
+  readonly name?: string;
+  /** Existing data directory to start from (e.g. one made by `etcdutl snapshot restore`). */
+  readonly dataDir?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+export interface EtcdServer {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  readonly binary: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** A single-member etcd on free loopback ports, ready when `/health` says so. */
+export async function startEtcd(options: EtcdOptions): Promise<EtcdServer> {
+  const component = options.component ?? 'etcd-3.6';
+  const name = options.name ?? 'default';
+  const binary = resolveBinary('etcd', component);
+  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const peerUrl = `http://127.0.0.1:${peerPort}`;
+  const dataDir = options.dataDir ?? path.join(options.dir, 'data');
+  mkdirSync(options.dir, { recursive: true });
+  const proc = new ManagedProcess({
+    name: `etcd(${component})`,
+    command: binary,
+    args: [
+      `--name=${name}`,
+      `--data-dir=${dataDir}`,
+      `--listen-client-urls=${endpoint}`,
+      `--advertise-client-urls=${endpoint}`,
+      `--listen-peer-urls=${peerUrl}`,
+      `--initial-advertise-peer-urls=${peerUrl}`,
+      `--initial-cluster=${name}=${peerUrl}`,
+      '--listen-metrics-urls=',
+      '--log-level=warn',
+      // A bed etcd never needs to survive a power cut; skip fsync for speed.
+      '--unsafe-no-fsync',
+      ...(options.extraArgs ?? []),
+    ],
+    logFile: path.join(options.dir, 'etcd.log'),
+  });
+  await proc.waitUntil(
+    async () => {
+      const res = await fetch(`${endpoint}/health`);
+      return res.ok && ((await res.json()) as { health?: string }).health === 'true';
+    },
+    30_000,
+    'healthy',
+  );
+  return { name, endpoint, peerUrl, dataDir, binary, process: proc, stop: () => proc.stop() };
+}

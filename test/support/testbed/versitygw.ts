@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { resolveBinary } from './binaries.js';
+import { ManagedProcess } from './managed-process.js';
+import { freePort } from './ports.js';
+
+export interface S3Server {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** The directory versitygw serves; each bucket is a sub-directory. */
+  readonly root: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** versitygw, a real S3 gateway, serving a local directory with generated root credentials. */
+export async function startVersityGw(options: { dir: string }): Promise<S3Server> {
+  const root = path.join(options.dir, 'buckets');
+  mkdirSync(root, { recursive: true });
+  const port = await freePort();
+  const accessKeyId = `bed${randomBytes(8).toString('hex')}`;
+  const secretAccessKey = randomBytes(24).toString('base64url');
+  const region = 'us-east-1';
+  const proc = new ManagedProcess({
+    name: 'versitygw',
+    command: resolveBinary('versitygw'),
+    args: ['--port', `127.0.0.1:${port}`, '--region', region, 'posix', root],
+    // Credentials through the environment, never argv (visible in `ps`).
+    env: { ROOT_ACCESS_KEY_ID: accessKeyId, ROOT_SECRET_ACCESS_KEY: secretAccessKey },
+    logFile: path.join(options.dir, 'versitygw.log'),
+  });
+  await proc.waitUntil(() => tcpOpen(port), 30_000, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    region,
+    accessKeyId,
+    secretAccessKey,
+    root,
+    process: proc,
+    stop: () => proc.stop(),
+  };
+}
