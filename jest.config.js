@@ -14,6 +14,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Per-test limit for the slow tiers (a project cannot set its own); unit tests finish in ms.
+  testTimeout: 300_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -1,5 +1,5 @@
 import { buildInfo } from '../config/build-info.js';
-import { ExitCode, UsageError, type CliIO, type Command } from './command.js';
+import { ExitCode, exitCodeFor, type CliIO, type Command } from './command.js';
 
 const PROGRAM = 'etcd-snapshot';
 
@@ -37,7 +37,9 @@ export async function runCli(
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
-    io.stderr.write(`${PROGRAM}: unknown command '${first}'. Run '${PROGRAM} --help' to list the commands.\n`);
+    io.stderr.write(
+      `${PROGRAM}: unknown command '${first}'. Run '${PROGRAM} --help' to list the commands.\n`,
+    );
     return ExitCode.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -47,12 +49,8 @@ export async function runCli(
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`${PROGRAM} ${command.name}: ${err.message}\n`);
-      return ExitCode.usage;
-    }
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`${PROGRAM} ${command.name}: ${message}\n`);
-    return ExitCode.failure;
+    return exitCodeFor(err);
   }
 }

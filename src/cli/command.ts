@@ -20,7 +20,27 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  etcd: 3,
+  storage: 4,
+  integrity: 5,
+  refused: 6,
 } as const;
+
+/** Which exit code an error ends the process with, by its class name (no SDK imports here). */
+const EXIT_BY_ERROR: Record<string, number> = {
+  UsageError: ExitCode.usage,
+  EtcdError: ExitCode.etcd,
+  StorageError: ExitCode.storage,
+  DigestError: ExitCode.integrity,
+  SnapshotFormatError: ExitCode.integrity,
+  ManifestError: ExitCode.integrity,
+  EncryptionError: ExitCode.integrity,
+  RefusedError: ExitCode.refused,
+};
+
+export function exitCodeFor(err: unknown): number {
+  return (err instanceof Error && EXIT_BY_ERROR[err.name]) || ExitCode.failure;
+}
 
 /** A user-facing error: its message names the fix; printed without a stack trace. */
 export class UsageError extends Error {

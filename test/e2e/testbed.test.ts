@@ -14,8 +14,6 @@ import { useTestBed } from '../support/bed-suite.js';
 import { waitFor } from '../support/wait.js';
 import { buildInfo } from '../../src/config/build-info.js';
 
-jest.setTimeout(180_000);
-
 const bed = useTestBed();
 const ns = 'bed-proof';
 
@@ -54,7 +52,7 @@ async function jobCondition(name: string): Promise<{ type: string; reason?: stri
 describe('test bed: real control plane, Job controller, S3 and etcd', () => {
   beforeAll(async () => {
     const core = bed().kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespace({ body: { metadata: { name: ns } } });
+    await bed().createNamespace(ns);
     await core.createNamespacedSecret({
       namespace: ns,
       body: { metadata: { name: 'flags' }, stringData: { flag: '--version' } },
@@ -62,14 +60,25 @@ describe('test bed: real control plane, Job controller, S3 and etcd', () => {
   });
 
   it('serves kubectl through the generated kubeconfig, with a Ready node', () => {
-    const out = execFileSync('kubectl', ['--kubeconfig', bed().kubeconfigPath, 'get', 'nodes', '-o', 'json'], {
-      encoding: 'utf8',
-    });
-    const nodes = JSON.parse(out) as { items: Array<{ metadata: { name: string }; status: { conditions: Array<{ type: string; status: string }> } }> };
+    const out = execFileSync(
+      bed().kubectl,
+      ['--kubeconfig', bed().kubeconfigPath, 'get', 'nodes', '-o', 'json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const nodes = JSON.parse(out) as {
+      items: Array<{
+        metadata: { name: string };
+        status: { conditions: Array<{ type: string; status: string }> };
+      }>;
+    };
     expect(nodes.items.map((n) => n.metadata.name)).toEqual([bed().nodeName]);
     expect(nodes.items[0]!.status.conditions.find((c) => c.type === 'Ready')?.status).toBe('True');
     const version = JSON.parse(
-      execFileSync('kubectl', ['--kubeconfig', bed().kubeconfigPath, 'version', '-o', 'json'], { encoding: 'utf8' }),
+      execFileSync(bed().kubectl, ['--kubeconfig', bed().kubeconfigPath, 'version', '-o', 'json'], {
+        encoding: 'utf8',
+      }),
     ) as { serverVersion: { gitVersion: string; minor: string } };
     expect(Number(version.serverVersion.minor)).toBeGreaterThanOrEqual(34);
     expect(version.serverVersion.gitVersion).toMatch(/^v1\.\d+\.\d+$/);
@@ -78,7 +87,10 @@ describe('test bed: real control plane, Job controller, S3 and etcd', () => {
   it('runs a Job of the operator image to Complete, with args from a Secret env var', async () => {
     const batch = bed().kubeConfig.makeApiClient(BatchV1Api);
     await batch.createNamespacedJob({ namespace: ns, body: job('version', ['$(FLAG)']) });
-    const done = await waitFor(() => jobCondition('version'), { timeoutMs: 90_000, what: 'job version to finish' });
+    const done = await waitFor(() => jobCondition('version'), {
+      timeoutMs: 90_000,
+      what: 'job version to finish',
+    });
     expect(done.type).toBe('Complete');
     const core = bed().kubeConfig.makeApiClient(CoreV1Api);
     const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: 'job-name=version' });
@@ -96,7 +108,10 @@ describe('test bed: real control plane, Job controller, S3 and etcd', () => {
       namespace: ns,
       body: job('failing', ['no-such-command'], { backoffLimit: 2 }),
     });
-    const done = await waitFor(() => jobCondition('failing'), { timeoutMs: 150_000, what: 'job failing to fail' });
+    const done = await waitFor(() => jobCondition('failing'), {
+      timeoutMs: 150_000,
+      what: 'job failing to fail',
+    });
     expect(done).toMatchObject({ type: 'Failed', reason: 'BackoffLimitExceeded' });
     const status = (await batch.readNamespacedJobStatus({ name: 'failing', namespace: ns })).status;
     expect(status?.failed).toBe(3);
@@ -140,7 +155,9 @@ describe('test bed: real control plane, Job controller, S3 and etcd', () => {
     });
     try {
       await client.send(new CreateBucketCommand({ Bucket: 'proof' }));
-      await client.send(new PutObjectCommand({ Bucket: 'proof', Key: 'a/b.txt', Body: 'hello bed' }));
+      await client.send(
+        new PutObjectCommand({ Bucket: 'proof', Key: 'a/b.txt', Body: 'hello bed' }),
+      );
       const listed = await client.send(new ListObjectsV2Command({ Bucket: 'proof', Prefix: 'a/' }));
       expect(listed.Contents?.map((o) => [o.Key, o.Size])).toEqual([['a/b.txt', 9]]);
       const got = await client.send(new GetObjectCommand({ Bucket: 'proof', Key: 'a/b.txt' }));

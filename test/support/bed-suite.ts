@@ -14,7 +14,10 @@ export function suiteFailed(): boolean {
 export function useTestBed(options: TestBedOptions = {}): () => TestBed {
   let bed: TestBed | undefined;
   beforeAll(async () => {
-    bed = await startTestBed({ ...options, progress: (line) => process.stderr.write(`[bed] ${line}\n`) });
+    bed = await startTestBed({
+      ...options,
+      progress: (line) => process.stderr.write(`[bed] ${line}\n`),
+    });
   }, 15 * 60_000);
   afterAll(async () => {
     if (!bed) return;

@@ -7,7 +7,9 @@ function say(line: string): void {
 }
 
 async function main(): Promise<void> {
-  say('==> starting the local control plane (etcd, kube-apiserver, kube-controller-manager, node agent, versitygw)');
+  say(
+    '==> starting the local control plane (etcd, kube-apiserver, kube-controller-manager, node agent, versitygw)',
+  );
   const bed: TestBed = await startTestBed({ progress: (line) => say(`    ${line}`) });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -32,10 +34,14 @@ async function main(): Promise<void> {
   say(`logs:        ${bed.dir}`);
   say('');
   say(`$ kubectl --kubeconfig ${bed.kubeconfigPath} get nodes`);
-  say(execFileSync('kubectl', ['--kubeconfig', bed.kubeconfigPath, 'get', 'nodes'], { encoding: 'utf8' }));
-  say('Try it from another shell:');
+  say(
+    execFileSync(bed.kubectl, ['--kubeconfig', bed.kubeconfigPath, 'get', 'nodes'], {
+      encoding: 'utf8',
+    }),
+  );
+  say('Try it from another shell (kubectl of the same release):');
   say(`  export KUBECONFIG=${bed.kubeconfigPath}`);
-  say('  kubectl get nodes,namespaces');
+  say(`  ${bed.kubectl} get nodes,namespaces`);
   say('\nRunning until Ctrl-C.');
   // Keep the event loop alive until a signal arrives.
   setInterval(() => {}, 1 << 30);

@@ -14,7 +14,9 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${options.timeoutMs} ms waiting for ${options.what}${cause}`);
+      throw new Error(
+        `timed out after ${options.timeoutMs} ms waiting for ${options.what}${cause}`,
+      );
     }
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 250));
   }

@@ -3,7 +3,7 @@
 # directory holding its binaries. Binaries are cached outside git under
 #   $ETCD_SNAPSHOT_CACHE/bin/<component>-<version>-<pin hash>/
 # and rebuilt only when the pins (go.mod/go.sum) change.
-#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw
+#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw | age
 #   build.sh all
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,10 +12,11 @@ cache=${ETCD_SNAPSHOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/etcd-snapshot-opera
 # <binary name>=<main package> for each component.
 targets() {
   case "$1" in
-    kube) echo "kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager" ;;
+    kube) echo "kube-apiserver=k8s.io/kubernetes/cmd/kube-apiserver kube-controller-manager=k8s.io/kubernetes/cmd/kube-controller-manager kubectl=k8s.io/kubernetes/cmd/kubectl" ;;
     etcd-3.6|etcd-3.5) echo "etcd=go.etcd.io/etcd/server/v3 etcdutl=go.etcd.io/etcd/etcdutl/v3 etcdctl=go.etcd.io/etcd/etcdctl/v3" ;;
     versitygw) echo "versitygw=github.com/versity/versitygw/cmd/versitygw" ;;
-    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw)" >&2; return 2 ;;
+    age) echo "age=filippo.io/age/cmd/age age-keygen=filippo.io/age/cmd/age-keygen" ;;
+    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw, age)" >&2; return 2 ;;
   esac
 }
 
@@ -54,7 +55,7 @@ build_one() {
 }
 
 if [ "${1:-}" = all ]; then
-  for c in kube etcd-3.6 etcd-3.5 versitygw; do build_one "$c" >/dev/null; done
+  for c in kube etcd-3.6 etcd-3.5 versitygw age; do build_one "$c" >/dev/null; done
 else
   targets "${1:?usage: build.sh <component>|all}" >/dev/null
   build_one "$1"

@@ -4,16 +4,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A test-bed component built from a pinned wrapper module under test/tools/. */
-export type Component = 'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw';
+export type Component = 'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw' | 'age';
 
 /** The default component of each binary; other versions get a suffixed env name. */
 const DEFAULT_COMPONENT: Record<string, Component> = {
   'kube-apiserver': 'kube',
   'kube-controller-manager': 'kube',
+  kubectl: 'kube',
   etcd: 'etcd-3.6',
   etcdctl: 'etcd-3.6',
   etcdutl: 'etcd-3.6',
   versitygw: 'versitygw',
+  age: 'age',
+  'age-keygen': 'age',
 };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -68,6 +71,9 @@ export function buildDir(component: Component): string {
   return dir;
 }
 
-export function resolveBinary(binary: string, component: Component = DEFAULT_COMPONENT[binary]!): string {
+export function resolveBinary(
+  binary: string,
+  component: Component = DEFAULT_COMPONENT[binary]!,
+): string {
   return resolveBinaryWith(binary, component, { env: process.env, exists: existsSync, buildDir });
 }

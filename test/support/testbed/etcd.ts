@@ -12,6 +12,8 @@ export interface EtcdOptions {
   /** Existing data directory to start from (e.g. one made by `etcdutl snapshot restore`). */
   readonly dataDir?: string;
   readonly extraArgs?: readonly string[];
+  /** Fixed peer port, e.g. the one a restored data directory was made for. */
+  readonly peerPort?: number;
 }
 
 export interface EtcdServer {
@@ -29,7 +31,7 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdServer> {
   const component = options.component ?? 'etcd-3.6';
   const name = options.name ?? 'default';
   const binary = resolveBinary('etcd', component);
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const [clientPort, peerPort] = [await freePort(), options.peerPort ?? (await freePort())];
   const endpoint = `http://127.0.0.1:${clientPort}`;
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   const dataDir = options.dataDir ?? path.join(options.dir, 'data');

@@ -16,7 +16,10 @@ export interface ApiServer {
 }
 
 /** GET over TLS; `ca` undefined skips verification (only for components' self-signed health ports). */
-function httpsGet(url: string, options: { ca?: Buffer; token?: string }): Promise<{ status: number; body: string }> {
+function httpsGet(
+  url: string,
+  options: { ca?: Buffer; token?: string },
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = https.get(
       url,
@@ -41,7 +44,10 @@ function httpsGet(url: string, options: { ca?: Buffer; token?: string }): Promis
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 /** kube-apiserver with RBAC, a token-authenticated admin in system:masters, and fresh SA keys. */
-export async function startApiServer(options: { dir: string; etcdEndpoint: string }): Promise<ApiServer> {
+export async function startApiServer(options: {
+  dir: string;
+  etcdEndpoint: string;
+}): Promise<ApiServer> {
   const dir = options.dir;
   mkdirSync(path.join(dir, 'pki'), { recursive: true });
   const secrets = writeApiServerSecrets(dir);

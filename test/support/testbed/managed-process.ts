@@ -26,7 +26,10 @@ function installExitHook(): void {
 export function tail(file: string, lines = 40): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'utf8');
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 /** A child process whose output goes to its own log file. */
@@ -81,7 +84,9 @@ export class ManagedProcess {
   }
 
   failure(problem: string): Error {
-    const info = this.exitInfo ? ` (exit code ${this.exitInfo.code}, signal ${this.exitInfo.signal})` : '';
+    const info = this.exitInfo
+      ? ` (exit code ${this.exitInfo.code}, signal ${this.exitInfo.signal})`
+      : '';
     return new Error(
       `${this.spec.name} ${problem}${info}; log ${this.spec.logFile}:\n${tail(this.spec.logFile)}`,
     );

@@ -28,7 +28,12 @@ export function writeApiServerSecrets(dir: string): ApiServerSecrets {
 }
 
 /** A kubeconfig (YAML) for a bearer token against a server whose CA is in `caFile`. */
-export function kubeconfigYaml(server: string, caFile: string, token: string, user = 'bed-admin'): string {
+export function kubeconfigYaml(
+  server: string,
+  caFile: string,
+  token: string,
+  user = 'bed-admin',
+): string {
   return [
     'apiVersion: v1',
     'kind: Config',

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { isOperatorImage, defaultImage } from '../../../src/config/image.js';
-import { repoRoot } from './binaries.js';
+import { repoRoot, resolveBinary } from './binaries.js';
 import { startEtcd, type EtcdServer } from './etcd.js';
 import { startApiServer, startControllerManager, type ApiServer } from './kube.js';
 import { tail } from './managed-process.js';
@@ -25,6 +25,8 @@ export interface TestBed {
   readonly apiServer: ApiServer;
   readonly kubeconfigPath: string;
   readonly kubeConfig: KubeConfig;
+  /** kubectl of the same release as the API server. */
+  readonly kubectl: string;
   /** The image the node agent runs as the project's own entrypoint. */
   readonly operatorImage: string;
   readonly nodeName: string;
@@ -32,6 +34,11 @@ export interface TestBed {
   readonly timings: Readonly<Record<string, number>>;
   /** Every component's log file, by component name. */
   readonly logFiles: Readonly<Record<string, string>>;
+  /**
+   * Creates a namespace and waits for its `default` ServiceAccount (the
+   * serviceaccount controller adds it; until then admission rejects Pods).
+   */
+  createNamespace(name: string): Promise<void>;
   /** Where the node agent writes a container's stdout and stderr. */
   podLogFile(pod: V1Pod, container: string): string;
   /** The last lines of every component log, for failure reports. */
@@ -41,7 +48,11 @@ export interface TestBed {
 
 export const BED_NODE_NAME = 'bed-node';
 
-async function timed<T>(timings: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> {
+async function timed<T>(
+  timings: Record<string, number>,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   const start = performance.now();
   const result = await fn();
   timings[name] = Math.round(performance.now() - start);
@@ -52,6 +63,23 @@ function entrypoint(): string[] {
   const main = path.join(repoRoot, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run 'make build' first`);
   return [process.execPath, main];
+}
+
+async function createNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  await core.createNamespace({ body: { metadata: { name } } });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await core.readNamespacedServiceAccount({ name: 'default', namespace: name });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        throw new Error(`namespace ${name} got no default ServiceAccount in 30 s`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /**
@@ -82,7 +110,10 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       timed(timings, 'etcd', () => startEtcd({ dir: path.join(dir, 'etcd') })),
       timed(timings, 'versitygw', () => startVersityGw({ dir: path.join(dir, 's3') })),
     ]);
-    stoppers.push(() => etcd.stop(), () => s3.stop());
+    stoppers.push(
+      () => etcd.stop(),
+      () => s3.stop(),
+    );
     progress(`etcd ${etcd.endpoint} and versitygw ${s3.endpoint} ready`);
     const apiServer = await timed(timings, 'kube-apiserver', () =>
       startApiServer({ dir: path.join(dir, 'kube'), etcdEndpoint: etcd.endpoint }),
@@ -107,7 +138,10 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       ),
       timed(timings, 'node-agent', () => agent.start()),
     ]);
-    stoppers.push(() => kcm.stop(), () => agent.stop());
+    stoppers.push(
+      () => kcm.stop(),
+      () => agent.stop(),
+    );
     timings.total = Math.round(performance.now() - start);
     progress(`test bed ready in ${(timings.total / 1000).toFixed(1)} s (${dir})`);
     return {
@@ -117,10 +151,12 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       apiServer,
       kubeconfigPath: apiServer.kubeconfigPath,
       kubeConfig,
+      kubectl: resolveBinary('kubectl'),
       operatorImage: defaultImage(),
       nodeName: BED_NODE_NAME,
       timings,
       logFiles,
+      createNamespace: (name) => createNamespace(kubeConfig, name),
       podLogFile: (pod, container) =>
         path.join(
           dir,

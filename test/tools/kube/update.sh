@@ -25,6 +25,6 @@ goversion=$(sed -n 's/^go \(.*\)/\1/p' "$gomod")
 } > go.mod
 rm -f go.sum
 echo "$version" > VERSION
-go get -tool k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
+go get -tool k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
 go mod tidy
 echo "kube wrapper now at ${version} (${#staging[@]} staging modules)"

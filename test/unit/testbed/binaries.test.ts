@@ -26,14 +26,19 @@ describe('resolveBinaryWith (envtest conventions)', () => {
   beforeEach(() => built.splice(0));
 
   it('prefers TEST_ASSET_<NAME> and builds nothing', () => {
-    const l = lookup({ TEST_ASSET_ETCD: '/opt/etcd', KUBEBUILDER_ASSETS: '/kb' }, ['/opt/etcd', '/kb/etcd']);
+    const l = lookup({ TEST_ASSET_ETCD: '/opt/etcd', KUBEBUILDER_ASSETS: '/kb' }, [
+      '/opt/etcd',
+      '/kb/etcd',
+    ]);
     expect(resolveBinaryWith('etcd', 'etcd-3.6', l)).toBe('/opt/etcd');
     expect(built).toEqual([]);
   });
 
   it('rejects a TEST_ASSET_<NAME> that does not exist instead of silently building', () => {
     const l = lookup({ TEST_ASSET_ETCD: '/nope' }, []);
-    expect(() => resolveBinaryWith('etcd', 'etcd-3.6', l)).toThrow('TEST_ASSET_ETCD=/nope does not exist');
+    expect(() => resolveBinaryWith('etcd', 'etcd-3.6', l)).toThrow(
+      'TEST_ASSET_ETCD=/nope does not exist',
+    );
   });
 
   it('uses $KUBEBUILDER_ASSETS/<name> next', () => {
