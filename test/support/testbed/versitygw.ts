@@ -29,12 +29,17 @@ function tcpOpen(port: number): Promise<boolean> {
 }
 
 /** versitygw, a real S3 gateway, serving a local directory with generated root credentials. */
-export async function startVersityGw(options: { dir: string }): Promise<S3Server> {
+export async function startVersityGw(options: {
+  dir: string;
+  /** Reuse credentials, e.g. when serving the same directory again after a crash. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}): Promise<S3Server> {
   const root = path.join(options.dir, 'buckets');
   mkdirSync(root, { recursive: true });
   const port = await freePort();
-  const accessKeyId = `bed${randomBytes(8).toString('hex')}`;
-  const secretAccessKey = randomBytes(24).toString('base64url');
+  const accessKeyId = options.accessKeyId ?? `bed${randomBytes(8).toString('hex')}`;
+  const secretAccessKey = options.secretAccessKey ?? randomBytes(24).toString('base64url');
   const region = 'us-east-1';
   const proc = new ManagedProcess({
     name: 'versitygw',

@@ -1,0 +1,73 @@
+export type EtcdErrorCode =
+  | 'Unreachable'
+  | 'TlsError'
+  | 'AuthFailed'
+  | 'PermissionDenied'
+  | 'Timeout'
+  | 'StreamInterrupted'
+  | 'InvalidConfig'
+  | 'Unknown';
+
+/** A failure talking to etcd, with a stable code and a message that names the fix. */
+export class EtcdError extends Error {
+  override readonly name = 'EtcdError';
+  readonly code: EtcdErrorCode;
+
+  constructor(code: EtcdErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const TLS_HINTS = /certificate|ssl|tls|handshake|self.signed|wrong version number/i;
+
+/** Maps a gRPC/etcd3 error to an EtcdError. Messages never include credentials. */
+export function toEtcdError(err: unknown, endpoint: string): EtcdError {
+  if (err instanceof EtcdError) return err;
+  const e = err as { code?: number; details?: string; message?: string; name?: string };
+  const text = `${e.name ?? ''} ${e.details ?? ''} ${e.message ?? ''}`;
+  if (TLS_HINTS.test(text)) {
+    return new EtcdError(
+      'TlsError',
+      `TLS handshake with etcd at ${endpoint} failed: check the CA (ca.crt) matches the server certificate and that the endpoint uses https only when etcd serves TLS`,
+      { cause: err },
+    );
+  }
+  if (
+    /AuthenticationFailed|InvalidAuthToken|UserNotFound|authentication failed/i.test(text) ||
+    e.code === 16
+  ) {
+    return new EtcdError(
+      'AuthFailed',
+      `etcd at ${endpoint} rejected the username or password: check the auth Secret`,
+      { cause: err },
+    );
+  }
+  if (/PermissionDenied|permission denied/i.test(text) || e.code === 7) {
+    return new EtcdError(
+      'PermissionDenied',
+      `etcd at ${endpoint} denied the request: a snapshot needs the root role (or a client certificate etcd maps to root)`,
+      { cause: err },
+    );
+  }
+  if (e.code === 4 || /deadline|timed? ?out/i.test(text)) {
+    return new EtcdError(
+      'Timeout',
+      `etcd at ${endpoint} did not answer in time: check the endpoint is reachable from here, or raise the timeout`,
+      { cause: err },
+    );
+  }
+  if (
+    e.code === 14 ||
+    /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|unavailable|No connection established/i.test(text)
+  ) {
+    return new EtcdError(
+      'Unreachable',
+      `cannot connect to etcd at ${endpoint}: check the endpoint URL and that etcd is running and reachable`,
+      { cause: err },
+    );
+  }
+  return new EtcdError('Unknown', `etcd at ${endpoint}: ${e.details ?? e.message ?? String(err)}`, {
+    cause: err,
+  });
+}

@@ -1,0 +1,69 @@
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export const TRAILER_BYTES = 32;
+
+/** Raised when etcd's appended sha256 is missing or does not match the data. */
+export class DigestError extends Error {
+  override readonly name = 'DigestError';
+  readonly code: 'DigestMismatch' | 'TrailerMissing' | 'Corrupt';
+
+  constructor(code: DigestError['code'], message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * Passes every byte through unchanged (the stored file keeps the trailer, so
+ * `etcdutl snapshot restore` accepts it) while hashing all but the last 32
+ * bytes. At the end the held-back 32 bytes must equal that sha256; otherwise
+ * the stream fails before it ends, so no downstream store commits the object.
+ */
+export class TrailerVerifier extends Transform {
+  private readonly hash: Hash = createHash('sha256');
+  private pending: Buffer = Buffer.alloc(0);
+  private total = 0;
+  private verified: { sha256: string; size: number } | undefined;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    this.total += chunk.length;
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const cut = Math.max(0, data.length - TRAILER_BYTES);
+    if (cut > 0) this.hash.update(data.subarray(0, cut));
+    // Copy: the tail must not pin (or alias) the caller's much larger chunk.
+    this.pending = Buffer.from(data.subarray(cut));
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.total <= TRAILER_BYTES) {
+      done(
+        new DigestError(
+          'TrailerMissing',
+          `snapshot stream ended after ${this.total} bytes, before etcd's sha256 trailer: the member closed the stream early`,
+        ),
+      );
+      return;
+    }
+    const expected = this.hash.digest('hex');
+    const actual = this.pending.toString('hex');
+    if (expected !== actual) {
+      done(
+        new DigestError(
+          'DigestMismatch',
+          `snapshot digest mismatch after ${this.total} bytes: etcd's trailer says ${actual}, the data hashes to ${expected}; the stream was truncated or corrupted`,
+        ),
+      );
+      return;
+    }
+    this.verified = { sha256: expected, size: this.total };
+    done();
+  }
+
+  /** The verified database digest and the raw size (trailer included); set once the stream ends cleanly. */
+  result(): { sha256: string; size: number } {
+    if (!this.verified) throw new Error('TrailerVerifier.result() before the stream finished');
+    return this.verified;
+  }
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DigestError, TrailerVerifier } from '../../../src/snapshot/trailer-verifier.js';
+
+function withTrailer(db: Buffer): Buffer {
+  return Buffer.concat([db, createHash('sha256').update(db).digest()]);
+}
+
+/** Feeds `data` in chunks of the given sizes (cycled) and collects what passes through. */
+async function run(
+  data: Buffer,
+  chunkSizes: number[],
+): Promise<{ out: Buffer; verifier: TrailerVerifier }> {
+  const chunks: Buffer[] = [];
+  for (let i = 0, n = 0; i < data.length; n++) {
+    const size = chunkSizes[n % chunkSizes.length]!;
+    chunks.push(data.subarray(i, i + size));
+    i += size;
+  }
+  const verifier = new TrailerVerifier();
+  const out: Buffer[] = [];
+  await pipeline(
+    Readable.from(chunks),
+    verifier,
+    new Writable({
+      write(chunk: Buffer, _e, done) {
+        out.push(chunk);
+        done();
+      },
+    }),
+  );
+  return { out: Buffer.concat(out), verifier };
+}
+
+describe('TrailerVerifier', () => {
+  const db = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 251));
+
+  it.each([
+    ['one chunk', [20_000]],
+    ['chunks smaller than the trailer', [7]],
+    ['a chunk boundary inside the trailer', [9_990, 5, 100]],
+    ['single bytes', [1]],
+  ])('accepts a valid stream fed as %s and passes every byte through', async (_name, sizes) => {
+    const file = withTrailer(db);
+    const { out, verifier } = await run(file, sizes);
+    expect(out.equals(file)).toBe(true);
+    expect(verifier.result()).toEqual({
+      sha256: createHash('sha256').update(db).digest('hex'),
+      size: file.length,
+    });
+  });
+
+  it('fails on a flipped byte, naming the mismatch', async () => {
+    const file = withTrailer(db);
+    file[1234] ^= 0xff;
+    await expect(run(file, [4096])).rejects.toMatchObject({ code: 'DigestMismatch' });
+  });
+
+  it('fails on a truncated stream (the last 32 bytes are not the digest)', async () => {
+    const file = withTrailer(db).subarray(0, 8192);
+    await expect(run(file, [1000])).rejects.toBeInstanceOf(DigestError);
+  });
+
+  it('fails when the stream ends before a trailer could exist', async () => {
+    await expect(run(Buffer.alloc(20), [20])).rejects.toMatchObject({ code: 'TrailerMissing' });
+  });
+});
