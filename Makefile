@@ -33,6 +33,10 @@ build: deps ## Compile TypeScript to dist/
 tools: ## Build the test-bed binaries from pinned Go modules (cached; slow only the first time)
 	@for c in $(COMPONENTS); do echo "==> test bed component $$c"; test/tools/build.sh $$c >/dev/null; done
 
+.PHONY: generate
+generate: deps ## Regenerate crds/*.yaml from the schema source in src/api/v1alpha1
+	node --import tsx scripts/generate-crds.ts
+
 lint: deps ## ESLint, Prettier and the type checker
 	npx eslint .
 	npx prettier --check .

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', '.cache/', 'node_modules/', 'test/tools/'] },
+  { ignores: ['dist/', 'coverage/', '.cache/', 'node_modules/', 'test/tools/', 'test/scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -14,7 +14,10 @@ type SnapshotCall = Readable & { cancel?: () => void };
 interface ConnectionPool {
   withConnection<T>(
     service: 'Maintenance',
-    fn: (c: { client: { snapshot(request: object, metadata: unknown, options: object): SnapshotCall }; metadata: unknown }) => T,
+    fn: (c: {
+      client: { snapshot(request: object, metadata: unknown, options: object): SnapshotCall };
+      metadata: unknown;
+    }) => T,
   ): Promise<T>;
 }
 
@@ -26,7 +29,9 @@ interface ConnectionPool {
  */
 function openSnapshotStream(client: Etcd3): Promise<SnapshotCall> {
   const pool = (client as unknown as { pool: ConnectionPool }).pool;
-  return pool.withConnection('Maintenance', ({ client: rpc, metadata }) => rpc.snapshot({}, metadata, {}));
+  return pool.withConnection('Maintenance', ({ client: rpc, metadata }) =>
+    rpc.snapshot({}, metadata, {}),
+  );
 }
 
 function clientOptions(connection: EtcdConnection, endpoint: string): IOptions {

@@ -2,7 +2,8 @@ import { batches, type EtcdKeyValueTarget, type KeyValue } from '../etcd/kv-targ
 
 /** The latest live value of every key in a snapshot under a prefix (tombstoned keys excluded). */
 export interface SnapshotKeySource {
-  latest(prefix: Buffer): AsyncIterable<KeyValue>;
+  /** Hands the values to `sink` a batch at a time, waiting for each before reading on. */
+  latest(prefix: Buffer, sink: (batch: readonly KeyValue[]) => Promise<void>): Promise<void>;
 }
 
 export interface LogicalRestoreOptions {
@@ -35,22 +36,12 @@ export class RefusedError extends Error {
   override readonly name = 'RefusedError';
 }
 
-async function* counted(
-  source: AsyncIterable<KeyValue>,
-  tally: { keys: number; bytes: number },
-): AsyncGenerator<KeyValue> {
-  for await (const kv of source) {
-    tally.keys++;
-    tally.bytes += kv.value.length;
-    yield kv;
-  }
-}
-
 /**
  * Replaces the range under `prefix` in a live etcd with the snapshot's latest
  * values: refuse a non-empty range without consent, clear it, then write in
- * batched transactions. The caller verifies the snapshot first: a corrupt
- * snapshot must never reach this point.
+ * batched transactions (at most 128 ops / 1 MiB each, within etcd's limits).
+ * The caller verifies the snapshot first: a corrupt snapshot never gets here.
+ * Leases are not restored (their IDs belong to the old cluster).
  */
 export async function restoreLogical(
   options: LogicalRestoreOptions,
@@ -65,18 +56,18 @@ export async function restoreLogical(
       `${target.endpoint} already has ${existingKeys} key(s) under ${shown}; nothing was changed. Re-run with --force (overwrite: true) to replace them`,
     );
   }
-  const tally = { keys: 0, bytes: 0 };
-  let transactions = 0;
-  if (options.dryRun) {
-    for await (const _ of counted(options.source.latest(prefix), tally));
-  } else {
-    if (existingKeys > 0) await target.deleteRange(prefix);
-    for await (const batch of asyncBatches(counted(options.source.latest(prefix), tally))) {
-      await target.putBatch(batch);
-      transactions++;
-      options.onProgress?.(tally.keys);
+  const tally = { keys: 0, bytes: 0, transactions: 0 };
+  if (!options.dryRun && existingKeys > 0) await target.deleteRange(prefix);
+  await options.source.latest(prefix, async (batch) => {
+    for (const kv of batch) tally.bytes += kv.value.length;
+    tally.keys += batch.length;
+    if (options.dryRun) return;
+    for (const txn of batches(batch)) {
+      await target.putBatch(txn);
+      tally.transactions++;
     }
-  }
+    options.onProgress?.(tally.keys);
+  });
   return {
     endpoint: target.endpoint,
     prefix: prefix.toString('utf8'),
@@ -84,19 +75,7 @@ export async function restoreLogical(
     existingSample,
     keys: tally.keys,
     bytes: tally.bytes,
-    transactions,
+    transactions: tally.transactions,
     dryRun: options.dryRun,
   };
-}
-
-async function* asyncBatches(items: AsyncIterable<KeyValue>): AsyncGenerator<KeyValue[]> {
-  let pending: KeyValue[] = [];
-  for await (const item of items) {
-    pending.push(item);
-    if (pending.length >= 512) {
-      yield* batches(pending);
-      pending = [];
-    }
-  }
-  yield* batches(pending);
 }

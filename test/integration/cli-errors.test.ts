@@ -28,13 +28,21 @@ beforeAll(async () => {
     startEtcd({ dir: path.join(dir, 'plain') }),
     startEtcd({ dir: path.join(dir, 'secure'), tls }),
   ]);
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'errors' }));
   client.destroy();
   env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
   dest = `s3://errors/x?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`;
   // Auth on the plain member: a root user with a password.
-  const etcdctl = (...args: string[]) => execFileSync(resolveBinary('etcdctl'), [`--endpoints=${plain.endpoint}`, ...args], { stdio: 'pipe' });
+  const etcdctl = (...args: string[]) =>
+    execFileSync(resolveBinary('etcdctl'), [`--endpoints=${plain.endpoint}`, ...args], {
+      stdio: 'pipe',
+    });
   etcdctl('user', 'add', `root:${PASSWORD}`);
   etcdctl('user', 'grant-role', 'root', 'root');
   etcdctl('auth', 'enable');
@@ -49,15 +57,35 @@ const save = (args: string[], extraEnv: Record<string, string> = {}) =>
 
 describe('etcd connection', () => {
   it('saves over mutual TLS with the CA, client certificate and key', async () => {
-    const r = await save(['--endpoints', secure.endpoint, '--cacert', tls.caFile, '--cert', tls.clientCertFile, '--key', tls.clientKeyFile]);
+    const r = await save([
+      '--endpoints',
+      secure.endpoint,
+      '--cacert',
+      tls.caFile,
+      '--cert',
+      tls.clientCertFile,
+      '--key',
+      tls.clientKeyFile,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
 
   it('a CA that did not sign the server: exit 3, names the CA as the fix', async () => {
-    const r = await save(['--endpoints', secure.endpoint, '--cacert', otherCa.caFile, '--cert', tls.clientCertFile, '--key', tls.clientKeyFile]);
+    const r = await save([
+      '--endpoints',
+      secure.endpoint,
+      '--cacert',
+      otherCa.caFile,
+      '--cert',
+      tls.clientCertFile,
+      '--key',
+      tls.clientKeyFile,
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/TLS handshake with etcd at https:\/\/127\.0\.0\.1:\d+ failed: check the CA/);
+    expect(r.stderr).toMatch(
+      /TLS handshake with etcd at https:\/\/127\.0\.0\.1:\d+ failed: check the CA/,
+    );
   });
 
   it('https without a CA: exit 3 before connecting', async () => {
@@ -67,19 +95,30 @@ describe('etcd connection', () => {
   });
 
   it('unreachable endpoint: exit 3, says to check the endpoint', async () => {
-    const r = await save(['--endpoints', `http://127.0.0.1:${await freePort()}`, '--dial-timeout', '2s']);
+    const r = await save([
+      '--endpoints',
+      `http://127.0.0.1:${await freePort()}`,
+      '--dial-timeout',
+      '2s',
+    ]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/cannot connect to etcd at http:\/\/127\.0\.0\.1:\d+|did not answer in time/);
+    expect(r.stderr).toMatch(
+      /cannot connect to etcd at http:\/\/127\.0\.0\.1:\d+|did not answer in time/,
+    );
   });
 
   it('saves with a username and the password from the environment', async () => {
-    const r = await save(['--endpoints', plain.endpoint, '--user', 'root'], { ETCD_SNAPSHOT_PASSWORD: PASSWORD });
+    const r = await save(['--endpoints', plain.endpoint, '--user', 'root'], {
+      ETCD_SNAPSHOT_PASSWORD: PASSWORD,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
 
   it('a wrong password: exit 3, names the auth Secret, never prints the password', async () => {
-    const r = await save(['--endpoints', plain.endpoint, '--user', 'root'], { ETCD_SNAPSHOT_PASSWORD: 'wrong-secret-value' });
+    const r = await save(['--endpoints', plain.endpoint, '--user', 'root'], {
+      ETCD_SNAPSHOT_PASSWORD: 'wrong-secret-value',
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('rejected the username or password');
     expect(r.stderr).not.toContain('wrong-secret-value');
@@ -105,7 +144,17 @@ describe('storage', () => {
   });
 
   it('a missing bucket: exit 4, names the bucket', async () => {
-    const r = await cli(['save', '--to', dest.replace('s3://errors/', 's3://no-such-bucket/'), '--name', 'errs', ...etcdArgs()], { ...env, ...auth });
+    const r = await cli(
+      [
+        'save',
+        '--to',
+        dest.replace('s3://errors/', 's3://no-such-bucket/'),
+        '--name',
+        'errs',
+        ...etcdArgs(),
+      ],
+      { ...env, ...auth },
+    );
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('no-such-bucket');
   });
@@ -119,8 +168,24 @@ describe('storage', () => {
 
 describe('usage', () => {
   it.each([
-    [['save', '--to', 'file:///tmp/x', '--name', 'n', '--endpoints', 'http://127.0.0.1:1', '--compression', 'lz4'], /unknown compression 'lz4'/],
-    [['save', '--to', 'file:///tmp/x', '--name', 'Bad_Name', '--endpoints', 'http://127.0.0.1:1'], /--name is required: a DNS-1123 label/],
+    [
+      [
+        'save',
+        '--to',
+        'file:///tmp/x',
+        '--name',
+        'n',
+        '--endpoints',
+        'http://127.0.0.1:1',
+        '--compression',
+        'lz4',
+      ],
+      /unknown compression 'lz4'/,
+    ],
+    [
+      ['save', '--to', 'file:///tmp/x', '--name', 'Bad_Name', '--endpoints', 'http://127.0.0.1:1'],
+      /--name is required: a DNS-1123 label/,
+    ],
     [['prune', '--from', 'file:///tmp/x', '--name', 'n', '--max-age', 'forever'], /maxAge/],
     [['get', '--from', 'file:///tmp/x', '--name', 'n'], /-o\/--output is required/],
     [['save', '--bogus'], /Unknown option '--bogus'/],

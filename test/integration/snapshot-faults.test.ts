@@ -19,7 +19,10 @@ let etcd: EtcdServer;
 
 function storeFor(server: S3Server, partSizeMiB = 5): ObjectStore {
   const url = `s3://faults/p?endpoint=${server.endpoint}&region=${server.region}&pathStyle=true&partSizeMiB=${partSizeMiB}`;
-  return openStore(parseStoreUrl(url), { AWS_ACCESS_KEY_ID: server.accessKeyId, AWS_SECRET_ACCESS_KEY: server.secretAccessKey });
+  return openStore(parseStoreUrl(url), {
+    AWS_ACCESS_KEY_ID: server.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+  });
 }
 
 /** Fault injection on the real stream: one byte flipped in transit after `offset`. */
@@ -56,20 +59,42 @@ async function expectNothingStored(store: ObjectStore, name: string): Promise<vo
   expect(keys).toEqual([]);
 }
 
-function options(store: ObjectStore, name: string, source: EtcdSnapshotSource, extra: Partial<SaveOptions> = {}): SaveOptions {
-  return { source, store, name, compression: 'none', recipients: [], now: () => new Date(), ...extra };
+function options(
+  store: ObjectStore,
+  name: string,
+  source: EtcdSnapshotSource,
+  extra: Partial<SaveOptions> = {},
+): SaveOptions {
+  return {
+    source,
+    store,
+    name,
+    compression: 'none',
+    recipients: [],
+    now: () => new Date(),
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
-  [s3, etcd] = await Promise.all([startVersityGw({ dir: path.join(dir, 's3') }), startEtcd({ dir: path.join(dir, 'etcd') })]);
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  [s3, etcd] = await Promise.all([
+    startVersityGw({ dir: path.join(dir, 's3') }),
+    startEtcd({ dir: path.join(dir, 'etcd') }),
+  ]);
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'faults' }));
   client.destroy();
   // ~40 MiB of incompressible-ish values: large enough to interrupt mid-stream.
   const e = new Etcd3({ hosts: etcd.endpoint });
   const value = Buffer.alloc(400_000);
   for (let i = 0; i < 100; i++) {
-    for (let j = 0; j < value.length; j += 4) value.writeUInt32LE((i * 2654435761 + j * 40503) >>> 0, j);
+    for (let j = 0; j < value.length; j += 4)
+      value.writeUInt32LE((i * 2654435761 + j * 40503) >>> 0, j);
     await e.put(`/registry/configmaps/big/cm-${i}`).value(value);
   }
   e.close();
@@ -82,7 +107,10 @@ afterAll(async () => {
 it('a digest mismatch fails the save and leaves no object, manifest or multipart upload', async () => {
   const store = storeFor(s3);
   const source = corrupting(new Etcd3SnapshotSource({ endpoints: [etcd.endpoint] }), 12_345_678);
-  await expect(saveSnapshot(options(store, 'corrupt', source))).rejects.toMatchObject({ name: 'DigestError', code: 'DigestMismatch' });
+  await expect(saveSnapshot(options(store, 'corrupt', source))).rejects.toMatchObject({
+    name: 'DigestError',
+    code: 'DigestMismatch',
+  });
   await expectNothingStored(store, 'corrupt');
   expect(await store.listIncomplete(new Date(Date.now() + 3_600_000))).toEqual([]);
   await source.close();
@@ -90,10 +118,14 @@ it('a digest mismatch fails the save and leaves no object, manifest or multipart
 });
 
 it('etcd killed mid-stream fails the save and leaves nothing visible', async () => {
-  const victim = await startEtcd({ dir: path.join(dir, 'victim'), dataDir: path.join(dir, 'victim-data') });
+  const victim = await startEtcd({
+    dir: path.join(dir, 'victim'),
+    dataDir: path.join(dir, 'victim-data'),
+  });
   const e = new Etcd3({ hosts: victim.endpoint });
   const value = Buffer.alloc(500_000, 7);
-  for (let i = 0; i < 60; i++) await e.put(`/k/${i}`).value(Buffer.concat([value, Buffer.from(String(i))]));
+  for (let i = 0; i < 60; i++)
+    await e.put(`/k/${i}`).value(Buffer.concat([value, Buffer.from(String(i))]));
   e.close();
   const store = storeFor(s3);
   const source = new Etcd3SnapshotSource({ endpoints: [victim.endpoint] });
@@ -119,7 +151,12 @@ it('etcd killed mid-stream fails the save and leaves nothing visible', async () 
 it('S3 stopped mid-upload fails the save; nothing visible; prune aborts the leftover upload later', async () => {
   const s3dir = path.join(dir, 's3-victim');
   const victim = await startVersityGw({ dir: s3dir });
-  const client = new S3Client({ endpoint: victim.endpoint, region: victim.region, forcePathStyle: true, credentials: { accessKeyId: victim.accessKeyId, secretAccessKey: victim.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: victim.endpoint,
+    region: victim.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: victim.accessKeyId, secretAccessKey: victim.secretAccessKey },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'faults' }));
   client.destroy();
   const store = storeFor(victim);
@@ -139,13 +176,24 @@ it('S3 stopped mid-upload fails the save; nothing visible; prune aborts the left
   await source.close();
   await store.close();
   // The same bucket directory served again (new port): nothing committed.
-  const again = await startVersityGw({ dir: s3dir, accessKeyId: victim.accessKeyId, secretAccessKey: victim.secretAccessKey });
+  const again = await startVersityGw({
+    dir: s3dir,
+    accessKeyId: victim.accessKeyId,
+    secretAccessKey: victim.secretAccessKey,
+  });
   const store2 = storeFor(again);
   try {
     await expectNothingStored(store2, 'cut');
     const leftovers = await store2.listIncomplete(new Date(Date.now() + 3_600_000));
     expect(leftovers.map((u) => u.key)).toEqual([expect.stringMatching(/^cut\/.*\.db$/)]);
-    const report = await pruneSnapshots({ store: store2, name: 'cut', policy: { keepLast: 1 }, now: new Date(), dryRun: false, incompleteGraceMs: 0 });
+    const report = await pruneSnapshots({
+      store: store2,
+      name: 'cut',
+      policy: { keepLast: 1 },
+      now: new Date(),
+      dryRun: false,
+      incompleteGraceMs: 0,
+    });
     expect(report.removed).toEqual([]);
     expect(report.incompleteRemoved).toEqual([expect.stringContaining(leftovers[0]!.id)]);
     expect(await store2.listIncomplete(new Date(Date.now() + 3_600_000))).toEqual([]);

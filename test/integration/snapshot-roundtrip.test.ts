@@ -23,7 +23,12 @@ let recipient: string;
 
 beforeAll(async () => {
   s3 = await startVersityGw({ dir: path.join(dir, 's3') });
-  const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   await client.send(new CreateBucketCommand({ Bucket: 'snapshots' }));
   client.destroy();
   env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
@@ -39,62 +44,118 @@ afterAll(async () => {
 });
 
 /** `etcdutl snapshot restore` of the same release, then a fresh etcd on the restored directory. */
-async function restoreWithEtcdutl(component: 'etcd-3.6' | 'etcd-3.5', file: string, into: string): Promise<EtcdServer> {
+async function restoreWithEtcdutl(
+  component: 'etcd-3.6' | 'etcd-3.5',
+  file: string,
+  into: string,
+): Promise<EtcdServer> {
   const peerPort = await freePort();
   const peer = `http://127.0.0.1:${peerPort}`;
-  execFileSync(resolveBinary('etcdutl', component), ['snapshot', 'restore', file, `--data-dir=${path.join(into, 'data')}`, '--name=default', `--initial-cluster=default=${peer}`, `--initial-advertise-peer-urls=${peer}`], { stdio: 'pipe' });
+  execFileSync(
+    resolveBinary('etcdutl', component),
+    [
+      'snapshot',
+      'restore',
+      file,
+      `--data-dir=${path.join(into, 'data')}`,
+      '--name=default',
+      `--initial-cluster=default=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+    ],
+    { stdio: 'pipe' },
+  );
   return startEtcd({ dir: into, component, dataDir: path.join(into, 'data'), peerPort });
 }
 
-describe.each(['etcd-3.6', 'etcd-3.5'] as const)('%s: save -> get -> etcdutl restore', (component) => {
-  let etcd: EtcdServer;
-  let source: Etcd3;
+describe.each(['etcd-3.6', 'etcd-3.5'] as const)(
+  '%s: save -> get -> etcdutl restore',
+  (component) => {
+    let etcd: EtcdServer;
+    let source: Etcd3;
 
-  beforeAll(async () => {
-    etcd = await startEtcd({ dir: path.join(dir, component), component });
-    source = new Etcd3({ hosts: etcd.endpoint });
-    await writeK8sWorkload(source, 400);
-  });
+    beforeAll(async () => {
+      etcd = await startEtcd({ dir: path.join(dir, component), component });
+      source = new Etcd3({ hosts: etcd.endpoint });
+      await writeK8sWorkload(source, 400);
+    });
 
-  afterAll(async () => {
-    source?.close();
-    await etcd?.stop();
-  });
+    afterAll(async () => {
+      source?.close();
+      await etcd?.stop();
+    });
 
-  it.each([
-    ['zstd', false],
-    ['gzip', false],
-    ['none', false],
-    ['zstd', true],
-    ['gzip', true],
-  ] as const)('%s (encrypted: %s) restores every key and value at the snapshot revision', async (compression, encrypted) => {
-    const name = `${component.replace('.', '')}-${compression}-${encrypted ? 'age' : 'plain'}`;
-    const save = await cliOk(['save', '--endpoints', etcd.endpoint, '--to', dest, '--name', name, '--compression', compression, ...(encrypted ? ['--recipient', recipient] : []), '--json'], env);
-    const manifest = JSON.parse(save) as SnapshotManifest;
-    expect(manifest.etcdVersion).toMatch(component === 'etcd-3.6' ? /^3\.6\./ : /^3\.5\./);
-    expect(manifest.encryption?.recipients ?? []).toEqual(encrypted ? [recipient] : []);
-    const expected = await readAllKeys(source, manifest.revision);
-    expect(expected.size).toBeGreaterThan(300);
+    it.each([
+      ['zstd', false],
+      ['gzip', false],
+      ['none', false],
+      ['zstd', true],
+      ['gzip', true],
+    ] as const)(
+      '%s (encrypted: %s) restores every key and value at the snapshot revision',
+      async (compression, encrypted) => {
+        const name = `${component.replace('.', '')}-${compression}-${encrypted ? 'age' : 'plain'}`;
+        const save = await cliOk(
+          [
+            'save',
+            '--endpoints',
+            etcd.endpoint,
+            '--to',
+            dest,
+            '--name',
+            name,
+            '--compression',
+            compression,
+            ...(encrypted ? ['--recipient', recipient] : []),
+            '--json',
+          ],
+          env,
+        );
+        const manifest = JSON.parse(save) as SnapshotManifest;
+        expect(manifest.etcdVersion).toMatch(component === 'etcd-3.6' ? /^3\.6\./ : /^3\.5\./);
+        expect(manifest.encryption?.recipients ?? []).toEqual(encrypted ? [recipient] : []);
+        const expected = await readAllKeys(source, manifest.revision);
+        expect(expected.size).toBeGreaterThan(300);
 
-    const file = path.join(dir, `${name}.db`);
-    await cliOk(['get', '--from', dest, '--name', name, '-o', file, ...(encrypted ? ['--identity-file', identityFile] : [])], env);
-    expect(readFileSync(file).length).toBe(manifest.raw.size);
+        const file = path.join(dir, `${name}.db`);
+        await cliOk(
+          [
+            'get',
+            '--from',
+            dest,
+            '--name',
+            name,
+            '-o',
+            file,
+            ...(encrypted ? ['--identity-file', identityFile] : []),
+          ],
+          env,
+        );
+        expect(readFileSync(file).length).toBe(manifest.raw.size);
 
-    const restored = await restoreWithEtcdutl(component, file, path.join(dir, `${name}-restored`));
-    const client = new Etcd3({ hosts: restored.endpoint });
-    try {
-      expect(await readAllKeys(client)).toEqual(expected);
-    } finally {
-      client.close();
-      await restored.stop();
-    }
+        const restored = await restoreWithEtcdutl(
+          component,
+          file,
+          path.join(dir, `${name}-restored`),
+        );
+        const client = new Etcd3({ hosts: restored.endpoint });
+        try {
+          expect(await readAllKeys(client)).toEqual(expected);
+        } finally {
+          client.close();
+          await restored.stop();
+        }
 
-    if (encrypted) {
-      // Interoperability: the stored object opens with the reference age CLI.
-      const stored = path.join(s3.root, 'snapshots', 'team', manifest.key);
-      const plain = execFileSync(resolveBinary('age'), ['-d', '-i', identityFile, stored]);
-      const db = compression === 'gzip' ? execFileSync('gzip', ['-dc'], { input: plain, maxBuffer: 1 << 30 }) : execFileSync('zstd', ['-dc'], { input: plain, maxBuffer: 1 << 30 });
-      expect(db.equals(readFileSync(file))).toBe(true);
-    }
-  });
-});
+        if (encrypted) {
+          // Interoperability: the stored object opens with the reference age CLI.
+          const stored = path.join(s3.root, 'snapshots', 'team', manifest.key);
+          const plain = execFileSync(resolveBinary('age'), ['-d', '-i', identityFile, stored]);
+          const db =
+            compression === 'gzip'
+              ? execFileSync('gzip', ['-dc'], { input: plain, maxBuffer: 1 << 30 })
+              : execFileSync('zstd', ['-dc'], { input: plain, maxBuffer: 1 << 30 });
+          expect(db.equals(readFileSync(file))).toBe(true);
+        }
+      },
+    );
+  },
+);

@@ -9,7 +9,10 @@ export interface CliResult {
 }
 
 /** Runs `etcd-snapshot <args>` in-process with its own environment, capturing output. */
-export async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -21,7 +24,10 @@ export async function cli(args: string[], env: Record<string, string | undefined
 }
 
 /** Like `cli`, but fails the test with the command's stderr unless it exits 0. */
-export async function cliOk(args: string[], env: Record<string, string | undefined> = {}): Promise<string> {
+export async function cliOk(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<string> {
   const r = await cli(args, env);
   if (r.code !== 0) throw new Error(`etcd-snapshot ${args[0]} exited ${r.code}: ${r.stderr}`);
   return r.stdout;

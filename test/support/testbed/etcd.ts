@@ -36,7 +36,11 @@ function healthy(endpoint: string, tls: TlsFiles | undefined): Promise<boolean> 
   return new Promise((resolve) => {
     const get = tls ? https.get : http.get;
     const options = tls
-      ? { ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile) }
+      ? {
+          ca: readFileSync(tls.caFile),
+          cert: readFileSync(tls.clientCertFile),
+          key: readFileSync(tls.clientKeyFile),
+        }
       : {};
     const req = get(`${endpoint}/health`, { ...options, timeout: 2000 }, (res) => {
       let body = '';
@@ -56,7 +60,12 @@ export async function startEtcd(options: EtcdOptions): Promise<EtcdServer> {
   const [clientPort, peerPort] = [await freePort(), options.peerPort ?? (await freePort())];
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
   const tlsArgs = options.tls
-    ? [`--cert-file=${options.tls.certFile}`, `--key-file=${options.tls.keyFile}`, `--trusted-ca-file=${options.tls.caFile}`, '--client-cert-auth']
+    ? [
+        `--cert-file=${options.tls.certFile}`,
+        `--key-file=${options.tls.keyFile}`,
+        `--trusted-ca-file=${options.tls.caFile}`,
+        '--client-cert-auth',
+      ]
     : [];
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   const dataDir = options.dataDir ?? path.join(options.dir, 'data');

@@ -53,7 +53,7 @@ describe('TrailerVerifier', () => {
 
   it('fails on a flipped byte, naming the mismatch', async () => {
     const file = withTrailer(db);
-    file[1234] ^= 0xff;
+    file[1234] = file[1234]! ^ 0xff;
     await expect(run(file, [4096])).rejects.toMatchObject({ code: 'DigestMismatch' });
   });
 

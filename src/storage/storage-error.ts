@@ -1,0 +1,70 @@
+/**
+ * Stable failure categories of an object store. The operator turns them into
+ * condition reasons and decides between "report and wait for a fix" (user
+ * errors) and "retry with backoff" (transient), so they never change meaning.
+ */
+export const STORAGE_ERROR_CODES = [
+  'NotFound',
+  'NoSuchBucket',
+  'AccessDenied',
+  'InvalidCredentials',
+  'Unreachable',
+  'TlsError',
+  'NoSpace',
+  'Aborted',
+  'InvalidConfig',
+  'InvalidKey',
+  'Unknown',
+] as const;
+
+export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];
+
+/** Codes worth retrying with backoff; every other code needs a change by a human (or is final). */
+const TRANSIENT: ReadonlySet<StorageErrorCode> = new Set(['Unreachable', 'Unknown']);
+
+/** Diagnostics safe to log: never credentials, signatures or request payloads. */
+export interface StorageErrorDetail {
+  /** The SDK's or the operating system's own error name, e.g. `SignatureDoesNotMatch`, `ECONNREFUSED`. */
+  readonly reason?: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+}
+
+/**
+ * The only error type the storage adapters throw. Messages name the fix and are
+ * built by the adapters, so they can be shown to users and logged as they are.
+ */
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  readonly code: StorageErrorCode;
+  readonly detail: StorageErrorDetail;
+
+  constructor(
+    code: StorageErrorCode,
+    message: string,
+    options: { detail?: StorageErrorDetail; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.detail = options.detail ?? {};
+  }
+
+  /** True when retrying later may succeed without anyone changing the configuration. */
+  get transient(): boolean {
+    return TRANSIENT.has(this.code);
+  }
+}
+
+export function isStorageError(err: unknown, code?: StorageErrorCode): err is StorageError {
+  return err instanceof StorageError && (code === undefined || err.code === code);
+}
+
+/** Node reports cancellations as `AbortError` (streams, timers) or `ABORT_ERR` (fs, fetch). */
+export function isAbortError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return err.name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR';
+}
+
+export function abortedError(what: string): StorageError {
+  return new StorageError('Aborted', `${what} was aborted`);
+}

@@ -1,0 +1,150 @@
+// `make bench`: etcd-snapshot against etcdctl/etcdutl on the same data, same run.
+// Sizes in GiB of object values from BENCH_SIZES (default "1,4"); figures go to docs/benchmarks.md.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { Etcd3 } from 'etcd3';
+import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
+import { startEtcd } from '../support/testbed/etcd.js';
+import { startVersityGw } from '../support/testbed/versitygw.js';
+import { fillEtcd } from './fill.js';
+import { measure, type Measurement } from './measure.js';
+import { renderReport, type Row } from './report.js';
+
+const GiB = 1024 ** 3;
+const sizes = (process.env.BENCH_SIZES ?? '1,4').split(',').map(Number);
+const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'bench-'));
+const cli = [path.join(repoRoot, 'dist', 'main.js')];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const [etcd, s3] = await Promise.all([
+    startEtcd({
+      dir: path.join(dir, 'etcd'),
+      extraArgs: ['--quota-backend-bytes=10737418240', '--snapshot-count=1000000'],
+    }),
+    startVersityGw({ dir: path.join(dir, 's3') }),
+  ]);
+  const s3client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  await s3client.send(new CreateBucketCommand({ Bucket: 'bench' }));
+  s3client.destroy();
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  };
+  const s3dest = `s3://bench/runs?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`;
+  const fsdest = `file://${path.join(dir, 'fsdest')}`;
+  mkdirSync(path.join(dir, 'fsdest'));
+  const client = new Etcd3({ hosts: etcd.endpoint });
+  const rows: Row[] = [];
+  let filled = 0;
+  let next = 0;
+  try {
+    for (const gib of sizes) {
+      log(`filling etcd to ${gib} GiB of object values...`);
+      const r = await fillEtcd(client, gib * GiB - filled, next);
+      filled += r.bytes;
+      next = r.nextIndex;
+      const dbSize = Number((await client.maintenance.status()).dbSize);
+      log(`  ${next} objects, database ${(dbSize / GiB).toFixed(2)} GiB`);
+      const file = path.join(dir, `etcdctl-${gib}.db`);
+      const run = async (label: string, cmd: string, args: string[]): Promise<Measurement> => {
+        log(`  ${label}...`);
+        const m = await measure(cmd, args, env);
+        log(`    ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`);
+        return m;
+      };
+      const etcdctl = await run('etcdctl snapshot save (local disk)', resolveBinary('etcdctl'), [
+        `--endpoints=${etcd.endpoint}`,
+        'snapshot',
+        'save',
+        file,
+      ]);
+      const s3zstd = await run('etcd-snapshot save -> versitygw (zstd)', process.execPath, [
+        ...cli,
+        'save',
+        '--endpoints',
+        etcd.endpoint,
+        '--to',
+        s3dest,
+        '--name',
+        `bench-${gib}`,
+        '--json',
+      ]);
+      const fsZstd = await run('etcd-snapshot save -> file (zstd)', process.execPath, [
+        ...cli,
+        'save',
+        '--endpoints',
+        etcd.endpoint,
+        '--to',
+        fsdest,
+        '--name',
+        `bench-${gib}`,
+        '--json',
+      ]);
+      const status = await run('etcdutl snapshot status', resolveBinary('etcdutl'), [
+        'snapshot',
+        'status',
+        file,
+        '-w',
+        'json',
+      ]);
+      const inspect = await run('etcd-snapshot inspect', process.execPath, [
+        ...cli,
+        'inspect',
+        file,
+        '--json',
+      ]);
+      const manifest = JSON.parse(s3zstd.stdout) as {
+        raw: { size: number };
+        stored: { size: number };
+      };
+      rows.push({
+        gib,
+        objects: next,
+        dbBytes: statSync(file).size,
+        storedBytes: manifest.stored.size,
+        etcdctl,
+        s3zstd,
+        fsZstd,
+        status,
+        inspect,
+      });
+      rmSync(file);
+      rmSync(path.join(dir, 'fsdest'), { recursive: true });
+      mkdirSync(path.join(dir, 'fsdest'));
+    }
+  } finally {
+    client.close();
+    await Promise.all([etcd.stop(), s3.stop()]);
+  }
+  const machine = {
+    cpu:
+      (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / GiB),
+    kernel: os.release(),
+    node: process.version,
+    etcd: execFileSync(resolveBinary('etcd'), ['--version'], { encoding: 'utf8' }).split('\n')[0]!,
+    disk: execFileSync('df', ['-h', '--output=source,fstype', dir], { encoding: 'utf8' })
+      .split('\n')[1]!
+      .trim(),
+  };
+  const out = path.join(repoRoot, 'docs', 'benchmarks.md');
+  writeFileSync(out, renderReport(rows, machine, new Date()));
+  log(`wrote ${out}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

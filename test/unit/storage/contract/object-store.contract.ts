@@ -1,0 +1,15 @@
+// The one behavioural contract of the ObjectStore port, run against every
+// adapter (test/integration/storage-*.test.ts). An adapter is correct when it
+// passes this suite; adapter-specific tests cover only what it adds.
+import { basicsContract } from './contract-basics.js';
+import { failuresContract } from './contract-failures.js';
+import type { ContractFixture } from './fixture.js';
+
+export type { ContractFixture } from './fixture.js';
+
+export function describeObjectStoreContract(name: string, fixture: () => ContractFixture): void {
+  describe(`ObjectStore contract: ${name}`, () => {
+    describe('basics', () => basicsContract(fixture));
+    describe('failures', () => failuresContract(fixture));
+  });
+}
