@@ -3,7 +3,9 @@ import type { ObjectStore } from '../storage/index.js';
 import { UsageError, type CliIO } from './command.js';
 
 export const destinationUsage = `destinations:
-  s3://BUCKET/PREFIX?endpoint=URL&region=R&pathStyle=true&caBundle=FILE&sse=aws:kms&kmsKeyId=ID&storageClass=C
+  s3://BUCKET/PREFIX?endpoint=URL&region=R&pathStyle=true&caBundle=FILE&sse=AES256|aws:kms&kmsKeyId=ID
+      &storageClass=C&checksum=CRC32|CRC32C|SHA1|SHA256|none&partSizeMiB=16&queueSize=2
+
       credentials from $AWS_ACCESS_KEY_ID/$AWS_SECRET_ACCESS_KEY or the AWS default chain
       (IRSA, pod identity, instance profile); never in the URL
   file:///ABSOLUTE/PATH`;

@@ -12,8 +12,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describeObjectStoreContract('filesystem', () => ({
   open: async (prefix) => openStore(parseStoreUrl(`file://${path.join(root, 'contract', prefix)}`)),
-  // The file write stream buffers 16 KiB at a time; 1 MiB is a generous "part".
-  partSize: MiB,
 }));
 
 describe('FsObjectStore specifics', () => {

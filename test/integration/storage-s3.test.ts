@@ -14,7 +14,6 @@ describeObjectStoreContract('s3 (versitygw)', () => ({
       queueSize: 2,
       ...(options?.listPageSize === undefined ? {} : { listPageSize: options.listPageSize }),
     }),
-  partSize: 5 * MiB,
 }));
 
 describe('after the contract suite', () => {

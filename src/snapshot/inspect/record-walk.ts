@@ -3,12 +3,11 @@ import { SnapshotFormatError } from '../bbolt/errors.js';
 import { parseTreePage } from '../bbolt/page.js';
 import type { ContentCollector } from './content-collector.js';
 import { INFO_BUCKETS } from './etcd-info.js';
-import { recordLeaf, type LeafRecord, type NestedBucket, type PageRecord } from './page-record.js';
+import type { LiveKeys } from './live-keys.js';
+import type { NestedBucket, PageRecords } from './page-record.js';
 
-/** What a streamed page became: a record with its overflow count, or why it is unusable. */
-export type Stored =
-  | { readonly record: PageRecord; readonly overflow: number }
-  | { readonly error: SnapshotFormatError };
+/** Called with a leaf's record and its page id (for an inline page, its parent's: 0). */
+type LeafVisitor = (leaf: number, pageId: number) => void;
 
 /**
  * Replays page records in the order `etcdutl snapshot status` walks the
@@ -19,34 +18,40 @@ export class RecordWalk {
   private readonly reached: Uint8Array;
 
   constructor(
-    private readonly pages: ReadonlyMap<number, Stored>,
+    private readonly records: PageRecords,
     private readonly pgid: number,
   ) {
     this.reached = new Uint8Array(pgid);
   }
 
-  run(root: number, collector: ContentCollector): void {
+  /** Hashes and counts into `collector`; `key` bucket rows go to `live`. */
+  run(root: number, collector: ContentCollector, live: LiveKeys): void {
+    const records = this.records;
     const tops: NestedBucket[] = [];
     this.leaves({ name: Buffer.alloc(0), root, inline: null }, 0, (leaf, pageId) => {
-      if (leaf.entries !== leaf.buckets.length) {
+      if (records.countOf(leaf) !== records.bucketsOf(leaf).length) {
         throw new SnapshotFormatError(
           'NotABucket',
           `page ${pageId}: a top-level key is not a bucket`,
           { pageId },
         );
       }
-      tops.push(...leaf.buckets);
+      tops.push(...records.bucketsOf(leaf));
     });
     for (const top of tops) {
       collector.beginBucket(top.name);
       const name = collector.bucketName;
       const nested: NestedBucket[] = [];
       this.leaves(top, 1, (leaf) => {
-        collector.hashCombined(leaf.crc, leaf.length);
-        collector.countEntries(leaf.entries);
-        if (name === 'key') replayRevisions(leaf, collector);
-        else if (INFO_BUCKETS.has(name)) for (const [k, v] of leaf.info) collector.infoEntry(k, v);
-        nested.push(...leaf.buckets);
+        collector.hashCombined(records.crcOf(leaf), records.lengthOf(leaf));
+        collector.countEntries(records.countOf(leaf));
+        if (name === 'key') {
+          const first = records.firstRevision(leaf);
+          for (let i = 0; i < records.countOf(leaf); i++) live.add(first + i);
+        } else if (INFO_BUCKETS.has(name)) {
+          for (const [k, v] of records.infoOf(leaf)) collector.infoEntry(k, v);
+        }
+        nested.push(...records.bucketsOf(leaf));
       });
       for (const child of nested) this.structure(child, 2);
     }
@@ -55,33 +60,25 @@ export class RecordWalk {
   /** Walks a nested bucket only to check it, as bbolt's Check would. */
   private structure(bucket: NestedBucket, depth: number): void {
     const nested: NestedBucket[] = [];
-    this.leaves(bucket, depth, (leaf) => nested.push(...leaf.buckets));
+    this.leaves(bucket, depth, (leaf) => nested.push(...this.records.bucketsOf(leaf)));
     for (const child of nested) this.structure(child, depth + 1);
   }
 
-  private leaves(
-    bucket: NestedBucket,
-    depth: number,
-    visit: (leaf: LeafRecord, pageId: number) => void,
-  ): void {
+  private leaves(bucket: NestedBucket, depth: number, visit: LeafVisitor): void {
     if (depth > MAX_TREE_DEPTH)
       throw new SnapshotFormatError(
         'TooDeep',
         `buckets are nested more than ${MAX_TREE_DEPTH} deep`,
       );
     if (bucket.inline) {
-      visit(recordLeaf(parseTreePage(bucket.inline, 0, bucket.inline.length, 0, null, 0)), 0);
+      const page = parseTreePage(bucket.inline, 0, bucket.inline.length, 0, null, 0);
+      visit(this.records.addLeaf(page), 0);
       return;
     }
     this.page(bucket.root, 'a bucket root', 0, visit);
   }
 
-  private page(
-    id: number,
-    via: string,
-    depth: number,
-    visit: (leaf: LeafRecord, pageId: number) => void,
-  ): void {
+  private page(id: number, via: string, depth: number, visit: LeafVisitor): void {
     if (depth > MAX_TREE_DEPTH) {
       throw new SnapshotFormatError(
         'TooDeep',
@@ -90,17 +87,19 @@ export class RecordWalk {
       );
     }
     const record = this.take(id, via);
-    if (record.kind === 'leaf') return visit(record, id);
-    if (record.children.length === 0)
+    if (this.records.isLeaf(record)) return visit(record, id);
+    const children = this.records.countOf(record);
+    if (children === 0)
       throw new SnapshotFormatError('BadElement', `branch page ${id} has no elements`, {
         pageId: id,
       });
-    record.children.forEach((child, i) =>
-      this.page(child, `element ${i} of branch page ${id}`, depth + 1, visit),
-    );
+    for (let i = 0; i < children; i++) {
+      const child = this.records.child(record, i);
+      this.page(child, `element ${i} of branch page ${id}`, depth + 1, visit);
+    }
   }
 
-  private take(id: number, via: string): PageRecord {
+  private take(id: number, via: string): number {
     if (!(id < this.pgid)) {
       throw new SnapshotFormatError(
         'PageOutOfRange',
@@ -108,22 +107,22 @@ export class RecordWalk {
         { pageId: id },
       );
     }
-    const stored = this.pages.get(id);
-    if (!stored)
+    const record = this.records.find(id);
+    if (record < 0)
       throw new SnapshotFormatError(
         'BadPageType',
         `page ${id} (${via}) is not a branch or leaf page`,
         { pageId: id },
       );
-    if ('error' in stored) throw stored.error;
-    if (id + stored.overflow >= this.pgid) {
+    const overflow = this.records.overflowOf(record);
+    if (id + overflow >= this.pgid) {
       throw new SnapshotFormatError(
         'PageOutOfRange',
-        `page ${id} (${via}) with ${stored.overflow} overflow pages runs past the high water mark`,
+        `page ${id} (${via}) with ${overflow} overflow pages runs past the high water mark`,
         { pageId: id },
       );
     }
-    for (let p = id; p <= id + stored.overflow; p++) {
+    for (let p = id; p <= id + overflow; p++) {
       if (this.reached[p] === 1)
         throw new SnapshotFormatError(
           'Cycle',
@@ -132,20 +131,6 @@ export class RecordWalk {
         );
       this.reached[p] = 1;
     }
-    return stored.record;
-  }
-}
-
-function replayRevisions(leaf: LeafRecord, collector: ContentCollector): void {
-  const revisions = leaf.revisions;
-  if ('error' in revisions) throw revisions.error;
-  for (let i = 0; i < revisions.main.length; i++) {
-    if (revisions.main[i]! < 0) continue;
-    collector.revisionEntry(
-      revisions.main[i]!,
-      revisions.keys[i]!,
-      revisions.tombstone[i] === 1,
-      revisions.bytes[i]!,
-    );
+    return record;
   }
 }

@@ -1,10 +1,9 @@
 import { checkMetaBounds, chooseMeta, withPageSize } from '../bbolt/meta.js';
-import type { SnapshotFormatError } from '../bbolt/errors.js';
-import type { TreePage } from '../bbolt/page.js';
 import { ContentCollector, summaryOf } from './content-collector.js';
 import { DEFAULT_REGISTRY_PREFIX } from './k8s-keys.js';
-import { recordBranch, recordLeaf } from './page-record.js';
-import { RecordWalk, type Stored } from './record-walk.js';
+import { LiveKeys } from './live-keys.js';
+import { PageRecords } from './page-record.js';
+import { RecordWalk } from './record-walk.js';
 import { snapshotLayout } from './snapshot-file.js';
 import { StreamPages, type StreamEnd } from './stream-pages.js';
 import type { SnapshotSummary, TrailerInfo } from './types.js';
@@ -34,42 +33,44 @@ export interface SnapshotScanner {
 }
 
 /**
- * Each branch/leaf page becomes a compact record as it arrives (children;
- * per-page CRC and length; decoded revisions; small metadata entries); the
- * tree is resolved from the meta root at the end and the records replayed
- * in key order, the per-page CRCs stitched together with crc32cCombine.
- * Memory: one record per branch/leaf page in the stream, stale ones included,
- * whose size is dominated by one short string per `key` bucket revision.
+ * Each branch/leaf page becomes a row of numbers as it arrives (children;
+ * per-page CRC and length), each leaf entry a row of its decoded revision
+ * with the user key reduced to a fingerprint and an interned Kubernetes
+ * class; the tree is resolved from the meta root at the end and the rows
+ * replayed in key order, the per-page CRCs stitched with crc32cCombine.
+ * Memory: about 25 bytes per branch/leaf page and 33 per leaf entry in the
+ * stream (stale copies included), plus the largest page in flight.
  */
 export function createSnapshotScanner(options: ScannerOptions = {}): SnapshotScanner {
-  const pages = new Map<number, Stored>();
-  const onPage = (page: TreePage, overflow: number) => {
-    const record = page.isLeaf ? recordLeaf(page) : recordBranch(page);
-    pages.set(page.id, { record, overflow });
-  };
-  const onBadPage = (id: number, error: SnapshotFormatError) => pages.set(id, { error });
-  const maxPageBytes = options.maxPageBytes ?? 256 << 20;
-  const stream = new StreamPages(onPage, onBadPage, maxPageBytes, options.checkDigest ?? true);
+  return scanInto(new PageRecords(options.registryPrefix ?? DEFAULT_REGISTRY_PREFIX), options);
+}
+
+/** A scanner keeping its records in `records` (tests give it one whose key fingerprints collide). */
+export function scanInto(records: PageRecords, options: ScannerOptions = {}): SnapshotScanner {
+  const stream = new StreamPages(
+    (page, overflow) => records.addPage(page, overflow),
+    (id, error) => records.addBadPage(id, error),
+    options.maxPageBytes ?? 256 << 20,
+    options.checkDigest ?? true,
+  );
   return {
     write: (chunk) => stream.write(chunk),
-    finish: () => summarize(stream.end(), pages, options.registryPrefix ?? DEFAULT_REGISTRY_PREFIX),
+    finish: () => summarize(stream.end(), records),
   };
 }
 
-function summarize(
-  end: StreamEnd,
-  pages: ReadonlyMap<number, Stored>,
-  registryPrefix: string,
-): SnapshotSummary {
+function summarize(end: StreamEnd, records: PageRecords): SnapshotSummary {
   const layout = snapshotLayout(end.size, end.pageSize);
   const meta = chooseMeta(
     withPageSize(end.metas[0], end.pageSize),
     withPageSize(end.metas[1], end.pageSize),
   );
   checkMetaBounds(meta, layout.dbBytes);
-  const collector = new ContentCollector(registryPrefix);
-  new RecordWalk(pages, meta.pgid).run(meta.root, collector);
-  const content = collector.finish();
+  // The collector hashes and counts; live keys are tallied from the rows.
+  const collector = new ContentCollector();
+  const live = new LiveKeys(records.revisions);
+  new RecordWalk(records, meta.pgid).run(meta.root, collector, live);
+  const content = { ...collector.finish(), ...live.result(records.classes) };
   const sha256 = end.tail.toString('hex');
   const trailer: TrailerInfo = !layout.trailerPresent
     ? { present: false, sha256: null, valid: null }

@@ -31,7 +31,8 @@ export class StreamPages {
   private hashed = 0;
   private pageSize: number | null = null;
   private nextSlot = 0;
-  private pending: Array<{ id: number; end: number }> = [];
+  /** Candidates waiting for their last bytes, in slot order; compacted in place. */
+  private readonly pending: Array<{ id: number; end: number }> = [];
   private readonly metas: MetaResult[] = [];
   /** Scratch space for the header of each slot, so examining a slot allocates nothing. */
   private readonly header = Buffer.alloc(16);
@@ -106,9 +107,14 @@ export class StreamPages {
   private cut(pageSize: number): void {
     for (; (this.nextSlot + 1) * pageSize <= this.window.end; this.nextSlot++)
       this.examine(this.nextSlot, pageSize);
-    this.pending = this.pending.filter((candidate) => !this.complete(candidate, pageSize));
     let keep = Math.min(this.hashed, this.nextSlot * pageSize);
-    for (const candidate of this.pending) keep = Math.min(keep, candidate.id * pageSize);
+    let waiting = 0;
+    for (const candidate of this.pending) {
+      if (this.complete(candidate, pageSize)) continue;
+      this.pending[waiting++] = candidate;
+      keep = Math.min(keep, candidate.id * pageSize);
+    }
+    this.pending.length = waiting;
     this.window.dropBefore(keep);
   }
 

@@ -7,8 +7,6 @@ export interface ContractFixture {
    * (one bucket, one directory), so stores of different prefixes coexist.
    */
   open(prefix: string, options?: { listPageSize?: number }): Promise<ObjectStore>;
-  /** Bytes the adapter buffers per part: memory bounds are stated in parts. */
-  readonly partSize: number;
 }
 
 /** Opens stores on fresh prefixes and closes them after each test. */

@@ -26,7 +26,10 @@ export interface MemoryPeak {
  * the time in forced GCs: on a loaded machine a full GC is slow, and back-to-back
  * GCs would starve the very I/O being measured.
  */
-export async function peakBufferMemory(fn: () => Promise<unknown>, intervalMs = 100): Promise<MemoryPeak> {
+export async function peakBufferMemory(
+  fn: () => Promise<unknown>,
+  intervalMs = 100,
+): Promise<MemoryPeak> {
   const gc = gcFunction();
   gc?.();
   const baseline = process.memoryUsage().arrayBuffers;
