@@ -1,4 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
+// The snapshot path allocates a 32 KiB buffer per etcd message and per
+// compressed chunk; with V8's default young generation they pile up between
+// scavenges and peak RSS grows with throughput. A 2 MiB semi-space collects
+// them early: 186 -> 124 MiB peak RSS measured, and faster. The flag has to be
+// on the command line (setting it at run time has no effect), so it lives in
+// this shebang, which the image's entrypoint and the test bed also use.
 import { runCli } from './cli/app.js';
 import { commands } from './cli/commands.js';
 

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
@@ -16,4 +17,5 @@ export const commands: readonly Command[] = [
   getCommand,
   restoreCommand,
   pruneCommand,
+  agentCommand,
 ];

@@ -77,7 +77,7 @@ export async function fetchSnapshot(options: {
 /** Decompression and decryption failures on downloaded bytes mean the stored object is damaged. */
 function asIntegrityError(err: unknown, key: string): unknown {
   const e = err as { code?: string; message?: string };
-  const zlib = typeof e.code === 'string' && /^(Z_|ERR_ZSTD|ERR_ZLIB)/.test(e.code);
+  const zlib = typeof e.code === 'string' && /^(Z_|ZSTD_|ERR_ZSTD|ERR_ZLIB)/.test(e.code);
   const age =
     !(err instanceof EncryptionError) &&
     /decrypt|invalid tag|header|stanza|chunk/i.test(e.message ?? '') &&

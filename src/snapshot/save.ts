@@ -5,6 +5,7 @@ import { manifestObjectName, snapshotObjectName } from '../domain/snapshot-namin
 import type { EtcdSnapshotSource } from '../etcd/etcd-source.js';
 import type { ObjectStore } from '../storage/index.js';
 import { ByteCounter } from './byte-counter.js';
+import { ContentScan } from './content-scan.js';
 import { createCompressor, type Compression } from './compression.js';
 import { createEncryptor } from './encryption.js';
 import {
@@ -62,7 +63,13 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     });
   const raw = new ByteCounter({ hash: false, onBytes: report });
   const stored = new ByteCounter({ hash: true, onBytes: report });
-  const stages: Array<Transform | Duplex> = [verifier, raw, createCompressor(options.compression)];
+  const scan = new ContentScan();
+  const stages: Array<Transform | Duplex> = [
+    verifier,
+    raw,
+    scan,
+    createCompressor(options.compression),
+  ];
   if (encrypted) stages.push(createEncryptor(options.recipients));
   const body = new PassThrough();
   pipeline([snap.bytes, ...stages, stored, body], () => {});
@@ -91,7 +98,7 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     startTime: startTime.toISOString(),
     endTime: options.now().toISOString(),
     tool: { name: buildInfo().name, version: buildInfo().version },
-    content: null,
+    content: scan.result(),
   };
   try {
     await options.store.putBytes(manifestObjectName(key), serializeManifest(manifest), {

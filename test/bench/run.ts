@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Etcd3 } from 'etcd3';
 import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
+import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { startEtcd } from '../support/testbed/etcd.js';
 import { startVersityGw } from '../support/testbed/versitygw.js';
 import { fillEtcd } from './fill.js';
@@ -16,7 +17,7 @@ import { renderReport, type Row } from './report.js';
 const GiB = 1024 ** 3;
 const sizes = (process.env.BENCH_SIZES ?? '1,4').split(',').map(Number);
 const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'bench-'));
-const cli = [path.join(repoRoot, 'dist', 'main.js')];
+const [node, ...cli] = productEntrypoint();
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
         'save',
         file,
       ]);
-      const s3zstd = await run('etcd-snapshot save -> versitygw (zstd)', process.execPath, [
+      const s3zstd = await run('etcd-snapshot save -> versitygw (zstd)', node!, [
         ...cli,
         'save',
         '--endpoints',
@@ -76,10 +77,10 @@ async function main(): Promise<void> {
         '--to',
         s3dest,
         '--name',
-        `bench-${gib}`,
+        `bench-${String(gib).replace('.', 'p')}`,
         '--json',
       ]);
-      const fsZstd = await run('etcd-snapshot save -> file (zstd)', process.execPath, [
+      const fsZstd = await run('etcd-snapshot save -> file (zstd)', node!, [
         ...cli,
         'save',
         '--endpoints',
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
         '--to',
         fsdest,
         '--name',
-        `bench-${gib}`,
+        `bench-${String(gib).replace('.', 'p')}`,
         '--json',
       ]);
       const status = await run('etcdutl snapshot status', resolveBinary('etcdutl'), [
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
         '-w',
         'json',
       ]);
-      const inspect = await run('etcd-snapshot inspect', process.execPath, [
+      const inspect = await run('etcd-snapshot inspect', node!, [
         ...cli,
         'inspect',
         file,

@@ -115,6 +115,11 @@ describe.each(['etcd-3.6', 'etcd-3.5'] as const)(
         expect(manifest.encryption?.recipients ?? []).toEqual(encrypted ? [recipient] : []);
         const expected = await readAllKeys(source, manifest.revision);
         expect(expected.size).toBeGreaterThan(300);
+        // The content summary was computed while streaming: it counts what etcd holds.
+        expect(manifest.content?.liveKeys).toBe(expected.size);
+        expect(manifest.content?.resources.find((r) => r.name === 'pods')?.keys).toBe(
+          [...expected.keys()].filter((k) => k.startsWith('/registry/pods/')).length,
+        );
 
         const file = path.join(dir, `${name}.db`);
         await cliOk(

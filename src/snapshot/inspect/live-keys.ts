@@ -17,7 +17,9 @@ export interface LiveResult extends LiveUsage {
 }
 
 export class LiveKeys {
-  /** Per slot: the first row of the key + 1 (EMPTY when free), its fingerprint's low half, its latest row (DEAD once deleted), when it (re)entered the live set. */
+  // Per slot: the key's first row + 1 (EMPTY when free), its fingerprint's
+  // low half, its latest row (DEAD once deleted), and when it last entered
+  // the live set (summarizeLive's Map order, which ClassTally reproduces).
   private first = new Int32Array(INITIAL_SLOTS);
   private lo = new Int32Array(INITIAL_SLOTS);
   private latest = new Int32Array(INITIAL_SLOTS);

@@ -45,7 +45,10 @@ export function createSnapshotScanner(options: ScannerOptions = {}): SnapshotSca
   return scanInto(new PageRecords(options.registryPrefix ?? DEFAULT_REGISTRY_PREFIX), options);
 }
 
-/** A scanner keeping its records in `records` (tests give it one whose key fingerprints collide). */
+/**
+ * A scanner keeping its records in `records`, which carry the registry prefix
+ * (tests give it records whose key fingerprints collide).
+ */
 export function scanInto(records: PageRecords, options: ScannerOptions = {}): SnapshotScanner {
   const stream = new StreamPages(
     (page, overflow) => records.addPage(page, overflow),

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { isOperatorImage, defaultImage } from '../../../src/config/image.js';
-import { repoRoot, resolveBinary } from './binaries.js';
+import { resolveBinary } from './binaries.js';
+import { productEntrypoint } from './entrypoint.js';
 import { startEtcd, type EtcdServer } from './etcd.js';
 import { startApiServer, startControllerManager, type ApiServer } from './kube.js';
 import { tail } from './managed-process.js';
@@ -59,12 +60,6 @@ async function timed<T>(
   return result;
 }
 
-function entrypoint(): string[] {
-  const main = path.join(repoRoot, 'dist', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run 'make build' first`);
-  return [process.execPath, main];
-}
-
 async function createNamespace(kubeConfig: KubeConfig, name: string): Promise<void> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name } } });
@@ -105,7 +100,7 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
   };
   const start = performance.now();
   try {
-    const cmd = entrypoint();
+    const cmd = productEntrypoint();
     const [etcd, s3] = await Promise.all([
       timed(timings, 'etcd', () => startEtcd({ dir: path.join(dir, 'etcd') })),
       timed(timings, 'versitygw', () => startVersityGw({ dir: path.join(dir, 's3') })),
