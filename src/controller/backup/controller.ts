@@ -1,0 +1,93 @@
+import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
+import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
+import { backupJobSpec } from '../../domain/job-spec.js';
+import type { KubePorts } from '../../kube/ports.js';
+import { CONFIG_MAPS, ETCD_BACKUPS, JOBS, PODS } from '../../kube/resources.js';
+import type { Clock } from '../clock.js';
+import {
+  enqueueObject,
+  enqueueOwner,
+  enqueueOwnerViaJob,
+  ETCD_BACKUP_OWNER,
+  type KeySink,
+} from '../informer-handlers.js';
+import type { InformerHandler } from '../informer.js';
+import type { Manager } from '../manager.js';
+import { objectKey } from '../object-key.js';
+import type { WorkQueue } from '../work-queue.js';
+import type { CleanupJobBuilder, RunJobBuilder } from './job-builders.js';
+import { reconcileBackup, type BackupReconcileDeps } from './reconcile.js';
+
+export const BACKUP_CONTROLLER_NAME = 'etcdbackup';
+
+export interface BackupControllerOptions {
+  readonly manager: Manager;
+  readonly ports: KubePorts;
+  readonly clock: Clock;
+  /** Watch one namespace; all namespaces when undefined. */
+  readonly namespace?: string;
+  readonly image: string;
+  /** Defaults to `backupJobSpec` from domain/job-spec.ts. */
+  readonly buildRunJob?: RunJobBuilder;
+  /** The deletionPolicy Delete cleanup: a Job running `etcd-snapshot agent delete`. */
+  readonly buildCleanupJob: CleanupJobBuilder;
+  /** This replica, for Events' reportingInstance (the Pod name). */
+  readonly instance: string;
+  readonly concurrency?: number;
+}
+
+/**
+ * Registers the EtcdBackup controller with the Manager: informers for
+ * EtcdBackups and for the Jobs and Pods labelled with LABELS.backup (so the
+ * caches hold only the operator's own), each event enqueueing the owning
+ * EtcdBackup's key. Secrets are read on demand, not watched.
+ */
+export function registerBackupController(options: BackupControllerOptions): WorkQueue {
+  const { manager, ports, namespace } = options;
+  const selector = { namespace, labelSelector: LABELS.backup };
+  const backups = manager.informer<EtcdBackup>(
+    'etcdbackups',
+    ports.listWatch<EtcdBackup>(ETCD_BACKUPS, { namespace }),
+  );
+  const jobs = manager.informer<V1Job>('backup-jobs', ports.listWatch<V1Job>(JOBS, selector));
+  const pods = manager.informer<V1Pod>('backup-pods', ports.listWatch<V1Pod>(PODS, selector));
+  const deps: Omit<BackupReconcileDeps, 'logger'> = {
+    clock: options.clock,
+    backups: backups.store,
+    jobCache: jobs.store,
+    podCache: pods.store,
+    secrets: ports.secrets,
+    configMaps: ports.customResource<V1ConfigMap>(CONFIG_MAPS),
+    jobs: ports.jobs,
+    backupClient: ports.customResource<EtcdBackup>(ETCD_BACKUPS),
+    events: ports.eventRecorder({
+      controller: 'etcdsnapshot.dev/etcdbackup-controller',
+      instance: options.instance,
+    }),
+    buildRunJob: options.buildRunJob ?? backupJobSpec,
+    buildCleanupJob: options.buildCleanupJob,
+    image: options.image,
+  };
+  const queue = manager.controller({
+    name: BACKUP_CONTROLLER_NAME,
+    concurrency: options.concurrency ?? 2,
+    reconcile: (key, logger) => reconcileBackup(key, { ...deps, logger }),
+  });
+  backups.addHandler(enqueueObject(queue));
+  jobs.addHandler(enqueueOwner(queue, ETCD_BACKUP_OWNER));
+  jobs.addHandler(enqueueLabelledBackup(queue));
+  pods.addHandler(enqueueOwnerViaJob(queue, jobs.store, ETCD_BACKUP_OWNER));
+  pods.addHandler(enqueueLabelledBackup(queue));
+  return queue;
+}
+
+/**
+ * The backup named by the LABELS.backup label: a Pod's event can arrive
+ * before its Job is cached, and the queue dedupes the key anyway.
+ */
+function enqueueLabelledBackup<T extends V1Job | V1Pod>(queue: KeySink): InformerHandler<T> {
+  return (obj) => {
+    const name = obj.metadata?.labels?.[LABELS.backup];
+    if (name) queue.add(objectKey({ namespace: obj.metadata?.namespace, name }));
+  };
+}

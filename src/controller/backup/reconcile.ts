@@ -1,0 +1,98 @@
+import {
+  API_VERSION,
+  KINDS,
+  type EtcdBackup,
+  type EtcdBackupStatus,
+} from '../../api/v1alpha1/index.js';
+import { isKubeError } from '../../kube/errors.js';
+import type { EventRecorder, InvolvedObject } from '../../kube/events.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Clock } from '../clock.js';
+import type { ReconcileResult } from '../manager.js';
+import { BackupActionExecutor, type BackupWriteDeps } from './execute.js';
+import { observeBackup, type BackupObserveDeps } from './observe.js';
+import { planBackup, type PlannedEvent } from './plan.js';
+import { mergePatch, sameJson } from './status-patch.js';
+
+/** configMaps is read by observe (get) and written by execute (create, delete). */
+export type BackupReconcileDeps = BackupObserveDeps &
+  BackupWriteDeps & {
+    readonly clock: Pick<Clock, 'now'>;
+    readonly events: EventRecorder;
+    readonly logger: Logger;
+  };
+
+/**
+ * One level-triggered pass over an EtcdBackup: observe (reads only), plan
+ * (pure), execute each action (idempotent), emit the plan's Events, then one
+ * status write, only when the status changed. Throwing means "transient":
+ * the queue retries with backoff, and the retry re-reads everything.
+ */
+export async function reconcileBackup(
+  key: string,
+  deps: BackupReconcileDeps,
+): Promise<ReconcileResult> {
+  const observed = await observeBackup(key, deps);
+  if (!observed) return {};
+  const { backup } = observed;
+  const log = deps.logger.child({
+    kind: KINDS.backup,
+    namespace: backup.metadata?.namespace,
+    name: backup.metadata?.name,
+    generation: backup.metadata?.generation,
+  });
+  const plan = planBackup(observed, new Date(deps.clock.now()));
+  const executor = new BackupActionExecutor(backup, deps, log);
+  for (const action of plan.actions) await executor.execute(action);
+  await recordEvents(backup, plan.events, deps.events);
+  if (!executor.gone)
+    await writeStatusIfChanged(backup, plan.status, executor.resourceVersion, deps, log);
+  return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+}
+
+/**
+ * A merge patch of the status subresource, conditional on the resourceVersion
+ * the plan was made from: a status computed from a stale cache is refused
+ * (Conflict, thrown: the retry plans again) instead of overwriting newer state.
+ * An object deleted meanwhile needs no status.
+ */
+export async function writeStatusIfChanged(
+  backup: EtcdBackup,
+  status: EtcdBackupStatus,
+  resourceVersion: string | undefined,
+  deps: Pick<BackupReconcileDeps, 'backupClient'>,
+  log: Logger,
+): Promise<boolean> {
+  const previous = backup.status ?? {};
+  if (sameJson(previous, status)) return false;
+  const patch = {
+    metadata: resourceVersion === undefined ? {} : { resourceVersion },
+    status: mergePatch(previous, status),
+  };
+  const { namespace = '', name = '' } = backup.metadata ?? {};
+  try {
+    await deps.backupClient.patchStatus(namespace, name, patch);
+  } catch (err) {
+    if (isKubeError(err, 'NotFound')) return false;
+    throw err;
+  }
+  log.debug({ fields: Object.keys(patch.status) }, 'status updated');
+  return true;
+}
+
+async function recordEvents(
+  backup: EtcdBackup,
+  events: readonly PlannedEvent[],
+  recorder: EventRecorder,
+): Promise<void> {
+  const regarding: InvolvedObject = {
+    apiVersion: API_VERSION,
+    kind: KINDS.backup,
+    namespace: backup.metadata?.namespace ?? '',
+    name: backup.metadata?.name ?? '',
+    ...(backup.metadata?.uid ? { uid: backup.metadata.uid } : {}),
+  };
+  for (const event of events) {
+    await recorder.record(regarding, event.type, event.reason, event.message);
+  }
+}

@@ -1,0 +1,225 @@
+import {
+  AGENT_CA_BUNDLE_DIR,
+  AGENT_ENV,
+  AGENT_ETCD_TLS_DIR,
+  AGENT_RECIPIENTS_DIR,
+  AGENT_VOLUME_DIR,
+  type BackupAgentConfig,
+} from '../agent/contract.js';
+import type { Encryption, EtcdConnection } from '../api/v1alpha1/common.js';
+import { DEFAULTS } from '../api/v1alpha1/constants.js';
+import type { Destination, S3Destination } from '../api/v1alpha1/destination.js';
+import type { EnvVarShape, VolumeMountShape, VolumeShape } from './kube-shapes.js';
+
+/**
+ * How the EtcdBackup spec's Secret and ConfigMap references reach the agent:
+ * as `secretKeyRef` env vars and read-only volumes at fixed container paths.
+ * Only names and keys of Secrets are handled here, never their values.
+ */
+
+/** Our volumes' names, prefixed so they cannot collide with jobTemplate.volumes. */
+export const AGENT_VOLUMES = {
+  config: 'etcd-snapshot-config',
+  etcdTls: 'etcd-snapshot-etcd-tls',
+  recipients: 'etcd-snapshot-recipients',
+  caBundle: 'etcd-snapshot-s3-ca',
+  store: 'etcd-snapshot-store',
+  tmp: 'etcd-snapshot-tmp',
+} as const;
+
+/** File names inside the mounted directories, whatever the Secret's keys are called. */
+export const AGENT_FILES = {
+  tlsCa: 'ca.crt',
+  tlsCert: 'tls.crt',
+  tlsKey: 'tls.key',
+  recipients: 'recipients.txt',
+  caBundle: 'ca.crt',
+} as const;
+
+export interface Wiring {
+  readonly volumes: VolumeShape[];
+  readonly mounts: VolumeMountShape[];
+  readonly env: EnvVarShape[];
+}
+
+const secretEnv = (name: string, secret: string, key: string): EnvVarShape => ({
+  name,
+  valueFrom: { secretKeyRef: { name: secret, key } },
+});
+
+const readOnlyMount = (name: string, mountPath: string): VolumeMountShape => ({
+  name,
+  mountPath,
+  readOnly: true,
+});
+
+export function etcdWiring(etcd: EtcdConnection): Wiring & {
+  readonly tls?: BackupAgentConfig['etcd']['tls'];
+} {
+  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+  const auth = etcd.authSecretRef;
+  if (auth) {
+    const { name } = auth;
+    wiring.env.push(
+      secretEnv(AGENT_ENV.etcdUsername, name, auth.usernameKey ?? DEFAULTS.usernameKey),
+      secretEnv(AGENT_ENV.etcdPassword, name, auth.passwordKey ?? DEFAULTS.passwordKey),
+    );
+  }
+  if (etcd.tlsFiles) return { ...wiring, tls: { ...etcd.tlsFiles } };
+  const ref = etcd.tlsSecretRef;
+  if (!ref) return wiring;
+  wiring.volumes.push({
+    name: AGENT_VOLUMES.etcdTls,
+    secret: {
+      secretName: ref.name,
+      items: [
+        { key: ref.caKey ?? DEFAULTS.tlsCaKey, path: AGENT_FILES.tlsCa },
+        { key: ref.certKey ?? DEFAULTS.tlsCertKey, path: AGENT_FILES.tlsCert },
+        { key: ref.keyKey ?? DEFAULTS.tlsKeyKey, path: AGENT_FILES.tlsKey },
+      ],
+    },
+  });
+  wiring.mounts.push(readOnlyMount(AGENT_VOLUMES.etcdTls, AGENT_ETCD_TLS_DIR));
+  const file = (name: string) => `${AGENT_ETCD_TLS_DIR}/${name}`;
+  const tls = {
+    caFile: file(AGENT_FILES.tlsCa),
+    certFile: file(AGENT_FILES.tlsCert),
+    keyFile: file(AGENT_FILES.tlsKey),
+  };
+  return { ...wiring, tls };
+}
+
+export function encryptionWiring(encryption: Encryption | undefined): Wiring & {
+  readonly encryption?: BackupAgentConfig['encryption'];
+} {
+  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+  if (!encryption) return wiring;
+  const recipients = [...(encryption.recipients ?? [])];
+  const from = encryption.recipientsFrom;
+  const items = (key: string | undefined) => [
+    { key: key ?? DEFAULTS.recipientsKey, path: AGENT_FILES.recipients },
+  ];
+  if (from?.secretKeyRef) {
+    const ref = from.secretKeyRef;
+    wiring.volumes.push({
+      name: AGENT_VOLUMES.recipients,
+      secret: { secretName: ref.name, items: items(ref.key) },
+    });
+  } else if (from?.configMapKeyRef) {
+    const ref = from.configMapKeyRef;
+    wiring.volumes.push({
+      name: AGENT_VOLUMES.recipients,
+      configMap: { name: ref.name, items: items(ref.key) },
+    });
+  }
+  if (wiring.volumes.length === 0) return { ...wiring, encryption: { recipients } };
+  wiring.mounts.push(readOnlyMount(AGENT_VOLUMES.recipients, AGENT_RECIPIENTS_DIR));
+  const recipientsFile = `${AGENT_RECIPIENTS_DIR}/${AGENT_FILES.recipients}`;
+  return { ...wiring, encryption: { recipients, recipientsFile } };
+}
+
+/** Percent-encodes each segment so the prefix survives parseStoreUrl as written. */
+function encodePrefix(prefix: string): string {
+  return prefix.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * The `s3://` URL for a destination, with the query parameters that
+ * storage/store-url.ts reads. Never credentials: they come from the env.
+ */
+export function s3DestinationUrl(s3: S3Destination, caBundleFile?: string): string {
+  const params = new URLSearchParams();
+  const add = (name: string, value: string | number | boolean | undefined) => {
+    if (value !== undefined) params.append(name, String(value));
+  };
+  add('endpoint', s3.endpoint);
+  add('region', s3.region);
+  add('pathStyle', s3.forcePathStyle);
+  add('caBundle', caBundleFile);
+  add('sse', s3.sse);
+  add('kmsKeyId', s3.kmsKeyId);
+  add('storageClass', s3.storageClass);
+  add('checksum', s3.checksum);
+  add('partSizeMiB', s3.partSizeMiB);
+  add('queueSize', s3.queueSize);
+  const query = params.toString();
+  return `s3://${s3.bucket}/${encodePrefix(s3.prefix ?? '')}${query ? `?${query}` : ''}`;
+}
+
+function s3Wiring(s3: S3Destination): Wiring & { readonly url: string } {
+  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+  const creds = s3.credentialsSecretRef;
+  if (creds) {
+    const { name } = creds;
+    wiring.env.push(
+      secretEnv(AGENT_ENV.awsAccessKeyId, name, creds.accessKeyIdKey ?? DEFAULTS.accessKeyIdKey),
+      secretEnv(
+        AGENT_ENV.awsSecretAccessKey,
+        name,
+        creds.secretAccessKeyKey ?? DEFAULTS.secretAccessKeyKey,
+      ),
+    );
+    if (creds.sessionTokenKey)
+      wiring.env.push(secretEnv(AGENT_ENV.awsSessionToken, name, creds.sessionTokenKey));
+  }
+  const secretCa = s3.caBundleSecretRef;
+  const mapCa = s3.caBundleConfigMapRef;
+  const items = (key: string | undefined) => [
+    { key: key ?? DEFAULTS.caBundleKey, path: AGENT_FILES.caBundle },
+  ];
+  if (secretCa)
+    wiring.volumes.push({
+      name: AGENT_VOLUMES.caBundle,
+      secret: { secretName: secretCa.name, items: items(secretCa.key) },
+    });
+  else if (mapCa)
+    wiring.volumes.push({
+      name: AGENT_VOLUMES.caBundle,
+      configMap: { name: mapCa.name, items: items(mapCa.key) },
+    });
+  if (wiring.volumes.length === 0) return { ...wiring, url: s3DestinationUrl(s3) };
+  wiring.mounts.push(readOnlyMount(AGENT_VOLUMES.caBundle, AGENT_CA_BUNDLE_DIR));
+  return { ...wiring, url: s3DestinationUrl(s3, `${AGENT_CA_BUNDLE_DIR}/${AGENT_FILES.caBundle}`) };
+}
+
+/** A PVC or host path mounted read-write at AGENT_VOLUME_DIR; subPath is a folder inside it. */
+function volumeWiring(
+  volume: NonNullable<Destination['volume']>,
+): Wiring & { readonly url: string } {
+  const source: VolumeShape = volume.persistentVolumeClaim
+    ? {
+        name: AGENT_VOLUMES.store,
+        persistentVolumeClaim: { claimName: volume.persistentVolumeClaim.claimName },
+      }
+    : {
+        name: AGENT_VOLUMES.store,
+        hostPath: {
+          path: volume.hostPath?.path ?? '',
+          type: volume.hostPath?.type ?? DEFAULTS.hostPathType,
+        },
+      };
+  const dir = volume.subPath ? `${AGENT_VOLUME_DIR}/${volume.subPath}` : AGENT_VOLUME_DIR;
+  return {
+    volumes: [source],
+    mounts: [{ name: AGENT_VOLUMES.store, mountPath: AGENT_VOLUME_DIR }],
+    env: [],
+    url: `file://${dir.split('/').map(encodeURIComponent).join('/')}`,
+  };
+}
+
+export class JobSpecError extends Error {
+  override readonly name = 'JobSpecError';
+}
+
+export function destinationWiring(destination: Destination): Wiring & { readonly url: string } {
+  if (destination.s3 && !destination.volume) return s3Wiring(destination.s3);
+  if (destination.volume && !destination.s3) {
+    const { persistentVolumeClaim, hostPath } = destination.volume;
+    if (Boolean(persistentVolumeClaim) === Boolean(hostPath))
+      throw new JobSpecError(
+        'spec.destination.volume needs exactly one source: set persistentVolumeClaim or hostPath',
+      );
+    return volumeWiring(destination.volume);
+  }
+  throw new JobSpecError('spec.destination needs exactly one of s3 or volume');
+}

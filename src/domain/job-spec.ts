@@ -1,0 +1,193 @@
+import type { BackupAgentConfig } from '../agent/contract.js';
+import { AGENT_EXIT_CODES } from '../agent/exit-codes.js';
+import {
+  API_VERSION,
+  DEFAULTS,
+  GROUP,
+  KINDS,
+  LABELS,
+  MANAGED_BY,
+  type RunTrigger,
+} from '../api/v1alpha1/constants.js';
+import type { EtcdBackup, EtcdBackupSpec } from '../api/v1alpha1/etcd-backup.js';
+import { parseDuration } from './duration.js';
+import { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, podSpec } from './job-spec-pod.js';
+import {
+  destinationWiring,
+  encryptionWiring,
+  etcdWiring,
+  JobSpecError,
+  type Wiring,
+} from './job-spec-wiring.js';
+import type { ConfigMapShape, JobShape, OwnerReference, StringMap } from './kube-shapes.js';
+import type { RetentionSpec } from './retention.js';
+
+export { JobSpecError } from './job-spec-wiring.js';
+export { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, AGENT_NON_ROOT_ID } from './job-spec-pod.js';
+
+/** On backup Jobs and their Pods: the scheduled time (RFC 3339) the run is for. */
+export const SCHEDULED_TIME_ANNOTATION = `${GROUP}/scheduled-time`;
+export const BACKUP_COMPONENT = 'backup';
+
+export interface BackupJobInput {
+  /** As read from the API: defaults may be missing (DEFAULTS fills them). */
+  readonly backup: EtcdBackup;
+  readonly jobName: string;
+  readonly scheduledTime: Date;
+  readonly trigger: RunTrigger;
+  /** The operator's own image; jobTemplate.image overrides it. */
+  readonly image: string;
+  readonly configMapName: string;
+}
+
+export interface BackupJobSpec {
+  readonly job: JobShape;
+  readonly configMap: ConfigMapShape;
+  /** What configMap holds, for callers that want it typed. */
+  readonly config: BackupAgentConfig;
+}
+
+function identity(backup: EtcdBackup) {
+  const { name, namespace, uid } = backup.metadata ?? {};
+  if (!name || !namespace || !uid)
+    throw new JobSpecError(
+      'the EtcdBackup needs metadata.name, namespace and uid (read it from the API)',
+    );
+  return { name, namespace, uid };
+}
+
+function retentionSpec(spec: EtcdBackupSpec): RetentionSpec | undefined {
+  const r = spec.retention;
+  if (!r) return undefined;
+  const entries = Object.entries({
+    ...r,
+    ...(r.maxTotalSize === undefined ? {} : { maxTotalSize: String(r.maxTotalSize) }),
+  }).filter(([, v]) => v !== undefined);
+  return entries.length > 0 ? (Object.fromEntries(entries) as RetentionSpec) : undefined;
+}
+
+function agentConfig(
+  input: BackupJobInput,
+  id: { name: string; namespace: string; uid: string },
+  parts: {
+    etcd: ReturnType<typeof etcdWiring>;
+    encryption: ReturnType<typeof encryptionWiring>;
+    url: string;
+  },
+): BackupAgentConfig {
+  const { spec } = input.backup;
+  const retention = retentionSpec(spec);
+  return {
+    apiVersion: API_VERSION,
+    kind: 'BackupAgentConfig',
+    backup: id,
+    run: {
+      job: input.jobName,
+      scheduledTime: input.scheduledTime.toISOString(),
+      trigger: input.trigger,
+    },
+    etcd: {
+      endpoints: [...spec.etcd.endpoints],
+      ...(parts.etcd.tls ? { tls: parts.etcd.tls } : {}),
+      ...(spec.etcd.authSecretRef ? { auth: true } : {}),
+      dialTimeout: spec.etcd.dialTimeout ?? DEFAULTS.dialTimeout,
+      streamIdleTimeout: spec.etcd.streamIdleTimeout ?? DEFAULTS.streamIdleTimeout,
+    },
+    destination: parts.url,
+    compression: spec.compression ?? DEFAULTS.compression,
+    ...(parts.encryption.encryption ? { encryption: parts.encryption.encryption } : {}),
+    ...(retention ? { retention } : {}),
+  };
+}
+
+function activeDeadlineSeconds(spec: EtcdBackupSpec): number {
+  const text = spec.snapshotTimeout ?? DEFAULTS.snapshotTimeout;
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    throw new JobSpecError(`spec.snapshotTimeout: ${(err as Error).message}`);
+  }
+  if (ms <= 0) throw new JobSpecError('spec.snapshotTimeout must be longer than 0, e.g. 1h');
+  return Math.ceil(ms / 1000);
+}
+
+/**
+ * The Job (and the ConfigMap holding its BackupAgentConfig) for one run of an
+ * EtcdBackup. Pure: same input, same objects. It never sees a secret value:
+ * credentials are `secretKeyRef` env vars and Secret volumes by name and key.
+ * Throws JobSpecError for a spec the schema should have refused.
+ */
+export function backupJobSpec(input: BackupJobInput): BackupJobSpec {
+  const id = identity(input.backup);
+  const { spec } = input.backup;
+  if (spec.etcd.tlsSecretRef && spec.etcd.tlsFiles)
+    throw new JobSpecError('spec.etcd: set tlsSecretRef or tlsFiles, not both');
+  const etcd = etcdWiring(spec.etcd);
+  const encryption = encryptionWiring(spec.encryption);
+  const destination = destinationWiring(spec.destination);
+  const wiring: Wiring = {
+    volumes: [...etcd.volumes, ...encryption.volumes, ...destination.volumes],
+    mounts: [...etcd.mounts, ...encryption.mounts, ...destination.mounts],
+    env: [...etcd.env, ...encryption.env, ...destination.env],
+  };
+  const config = agentConfig(input, id, { etcd, encryption, url: destination.url });
+  const t = spec.jobTemplate ?? {};
+  const labels: StringMap = {
+    ...t.metadata?.labels,
+    [LABELS.backup]: id.name,
+    [LABELS.trigger]: input.trigger,
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.component]: BACKUP_COMPONENT,
+  };
+  const annotations: StringMap = {
+    ...t.metadata?.annotations,
+    [SCHEDULED_TIME_ANNOTATION]: input.scheduledTime.toISOString(),
+  };
+  const owner: OwnerReference = {
+    apiVersion: API_VERSION,
+    kind: KINDS.backup,
+    name: id.name,
+    uid: id.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const meta = (name: string) => ({
+    name,
+    namespace: id.namespace,
+    ownerReferences: [{ ...owner }],
+  });
+  const job: JobShape = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { ...meta(input.jobName), labels: { ...labels }, annotations: { ...annotations } },
+    spec: {
+      backoffLimit: spec.backoffLimit ?? DEFAULTS.backoffLimit,
+      activeDeadlineSeconds: activeDeadlineSeconds(spec),
+      podFailurePolicy: {
+        rules: [
+          {
+            action: 'FailJob',
+            onExitCodes: {
+              containerName: AGENT_CONTAINER_NAME,
+              operator: 'In',
+              values: [AGENT_EXIT_CODES.invalidConfig],
+            },
+          },
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+        ],
+      },
+      template: {
+        metadata: { labels: { ...labels }, annotations: { ...annotations } },
+        spec: podSpec(input, wiring),
+      },
+    },
+  };
+  const configMap: ConfigMapShape = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { ...meta(input.configMapName), labels: { ...labels } },
+    data: { [AGENT_CONFIG_KEY]: `${JSON.stringify(config, null, 2)}\n` },
+  };
+  return { job, configMap, config };
+}
