@@ -36,7 +36,7 @@ export class AgentStoppedError extends Error {
   override readonly name = 'AgentStoppedError';
 }
 
-function readConfig(configPath: string, deps: BackupAgentDeps): string {
+export function readConfig(configPath: string, deps: BackupAgentDeps): string {
   try {
     return deps.readFile(resolveContainerPath(configPath, deps.env)).toString('utf8');
   } catch (err) {

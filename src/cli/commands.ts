@@ -3,6 +3,7 @@ import { agentCommand } from './commands/agent.js';
 import { getCommand } from './commands/get.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
+import { operatorCommand } from './commands/operator.js';
 import { pruneCommand } from './commands/prune.js';
 import { restoreCommand } from './commands/restore.js';
 import { saveCommand } from './commands/save.js';
@@ -17,5 +18,6 @@ export const commands: readonly Command[] = [
   getCommand,
   restoreCommand,
   pruneCommand,
+  operatorCommand,
   agentCommand,
 ];

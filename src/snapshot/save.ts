@@ -34,6 +34,8 @@ export interface SaveOptions {
   readonly now: () => Date;
   readonly onProgress?: (progress: SaveProgress) => void;
   readonly signal?: AbortSignal;
+  /** Scan the database as it streams for the manifest's content summary (default true). */
+  readonly contentSummary?: boolean;
 }
 
 /**
@@ -63,13 +65,12 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     });
   const raw = new ByteCounter({ hash: false, onBytes: report });
   const stored = new ByteCounter({ hash: true, onBytes: report });
-  const scan = new ContentScan();
-  const stages: Array<Transform | Duplex> = [
-    verifier,
-    raw,
-    scan,
-    createCompressor(options.compression),
-  ];
+  // The content summary costs memory in proportion to the number of keys
+  // (~100 bytes each); contentSummary: false keeps a save's memory flat.
+  const scan = options.contentSummary === false ? undefined : new ContentScan();
+  const stages: Array<Transform | Duplex> = [verifier, raw];
+  if (scan) stages.push(scan);
+  stages.push(createCompressor(options.compression));
   if (encrypted) stages.push(createEncryptor(options.recipients));
   const body = new PassThrough();
   pipeline([snap.bytes, ...stages, stored, body], () => {});
@@ -98,7 +99,7 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     startTime: startTime.toISOString(),
     endTime: options.now().toISOString(),
     tool: { name: buildInfo().name, version: buildInfo().version },
-    content: scan.result(),
+    content: scan ? scan.result() : null,
   };
   try {
     await options.store.putBytes(manifestObjectName(key), serializeManifest(manifest), {

@@ -28,11 +28,18 @@ export class TrailerVerifier extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.total += chunk.length;
-    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
-    const cut = Math.max(0, data.length - TRAILER_BYTES);
-    if (cut > 0) this.hash.update(data.subarray(0, cut));
-    // Copy: the tail must not pin (or alias) the caller's much larger chunk.
-    this.pending = Buffer.from(data.subarray(cut));
+    if (chunk.length >= TRAILER_BYTES) {
+      // What was held back, and all but this chunk's last 32 bytes, is database.
+      if (this.pending.length > 0) this.hash.update(this.pending);
+      this.hash.update(chunk.subarray(0, chunk.length - TRAILER_BYTES));
+      // Copy: the tail must not pin (or alias) the caller's much larger chunk.
+      this.pending = Buffer.from(chunk.subarray(chunk.length - TRAILER_BYTES));
+    } else {
+      const data = Buffer.concat([this.pending, chunk]);
+      const cut = Math.max(0, data.length - TRAILER_BYTES);
+      if (cut > 0) this.hash.update(data.subarray(0, cut));
+      this.pending = data.subarray(cut);
+    }
     done(null, chunk);
   }
 

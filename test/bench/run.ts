@@ -91,6 +91,22 @@ async function main(): Promise<void> {
         `bench-${String(gib).replace('.', 'p')}`,
         '--json',
       ]);
+      const s3Flat = await run(
+        'etcd-snapshot save -> versitygw (zstd, --no-content-summary)',
+        node!,
+        [
+          ...cli,
+          'save',
+          '--endpoints',
+          etcd.endpoint,
+          '--to',
+          s3dest,
+          '--name',
+          `flat-${String(gib).replace('.', 'p')}`,
+          '--no-content-summary',
+          '--json',
+        ],
+      );
       const status = await run('etcdutl snapshot status', resolveBinary('etcdutl'), [
         'snapshot',
         'status',
@@ -116,6 +132,7 @@ async function main(): Promise<void> {
         etcdctl,
         s3zstd,
         fsZstd,
+        s3Flat,
         status,
         inspect,
       });

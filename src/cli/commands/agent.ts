@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type BackupAgentDeps, runBackupAgent } from '../../agent/backup-agent.js';
+import { runDeleteAgent } from '../../agent/delete-agent.js';
 import { truncateResult } from '../../agent/agent-result.js';
 import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../../agent/contract.js';
 import { agentExitCode } from '../../agent/exit-codes.js';
@@ -15,7 +16,10 @@ const flags = {
   'termination-log': { type: 'string', default: TERMINATION_MESSAGE_PATH },
 } as const;
 
-const USAGE = `Usage: etcd-snapshot agent backup [--config FILE] [--termination-log FILE]
+const USAGE = `Usage: etcd-snapshot agent backup|delete [--config FILE] [--termination-log FILE]
+
+'delete' (the cleanup Job of deletionPolicy: Delete) removes every object of
+the backup named in the config, manifests first, and reports the same way.
 
 Runs inside the Jobs the EtcdBackup controller creates: reads the
 BackupAgentConfig, streams a verified snapshot to the destination, applies
@@ -37,8 +41,12 @@ function abortOnSigterm(): { signal: AbortSignal; release: () => void } {
   return { signal: controller.signal, release: () => process.off('SIGTERM', onTerm) };
 }
 
-async function backup(args: readonly string[], io: CliIO): Promise<number> {
-  const { values } = parseFlags('agent backup', args, flags);
+async function runTask(
+  task: 'backup' | 'delete',
+  args: readonly string[],
+  io: CliIO,
+): Promise<number> {
+  const { values } = parseFlags(`agent ${task}`, args, flags);
   const logger = createLogger({ destination: io.stdout, base: { component: 'backup-agent' } });
   const stop = abortOnSigterm();
   const deps: BackupAgentDeps = {
@@ -49,13 +57,14 @@ async function backup(args: readonly string[], io: CliIO): Promise<number> {
     now: () => new Date(),
     signal: stop.signal,
   };
-  const { result, config } = await runBackupAgent(values.config, deps).finally(stop.release);
+  const runner = task === 'backup' ? runBackupAgent : runDeleteAgent;
+  const { result, config } = await runner(values.config, deps).finally(stop.release);
   const fields = {
     ...(config ? { backup: config.backup, job: config.run.job, trigger: config.run.trigger } : {}),
     result,
   };
-  if (result.succeeded) logger.info(fields, 'backup succeeded');
-  else logger.error(fields, 'backup failed');
+  if (result.succeeded) logger.info(fields, `${task} succeeded`);
+  else logger.error(fields, `${task} failed`);
   const file = values['termination-log'];
   try {
     writeFileSync(resolveContainerPath(file, io.env), JSON.stringify(truncateResult(result)));
@@ -69,14 +78,15 @@ async function backup(args: readonly string[], io: CliIO): Promise<number> {
 
 export const agentCommand: Command = {
   name: 'agent',
-  summary: "run a task inside the operator's Jobs (agent backup)",
+  summary: "run a task inside the operator's Jobs (agent backup | agent delete)",
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const [task, ...rest] = args;
-    if (task !== 'backup')
+    if (task !== 'backup' && task !== 'delete') {
       throw new UsageError(
-        `unknown agent task '${task ?? ''}': the only task is 'backup' (etcd-snapshot agent backup)`,
+        `unknown agent task '${task ?? ''}': use 'agent backup' or 'agent delete'`,
       );
-    return backup(rest, io);
+    }
+    return runTask(task, rest, io);
   },
 };

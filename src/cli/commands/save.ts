@@ -24,6 +24,7 @@ const flags = {
   recipient: { type: 'string', multiple: true },
   'recipients-file': { type: 'string' },
   json: { type: 'boolean', default: false },
+  'no-content-summary': { type: 'boolean', default: false },
 } as const;
 
 function recipientsFrom(
@@ -54,6 +55,9 @@ visible (its manifest is written) only when complete and verified.
   --recipient age1...       encrypt to this age recipient (repeatable)
   --recipients-file FILE    age recipients, one per line
   --json                    print the manifest as JSON
+  --no-content-summary      skip the per-resource/namespace summary in the manifest (its
+                            memory grows ~100 bytes per key; without it memory is flat)
+
 
 ${etcdFlagUsage}
 
@@ -80,6 +84,7 @@ ${destinationUsage}`,
         name: values.name,
         compression,
         recipients,
+        contentSummary: !values['no-content-summary'],
         now: () => new Date(),
         onProgress: (p) => progress.update(p.rawBytes, p.remainingBytes),
       });

@@ -1,6 +1,7 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import { backupJobSpec } from '../../domain/job-spec.js';
+import { cleanupJobSpec } from '../../domain/job-spec-cleanup.js';
 import type { KubePorts } from '../../kube/ports.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, JOBS, PODS } from '../../kube/resources.js';
 import type { Clock } from '../clock.js';
@@ -29,8 +30,8 @@ export interface BackupControllerOptions {
   readonly image: string;
   /** Defaults to `backupJobSpec` from domain/job-spec.ts. */
   readonly buildRunJob?: RunJobBuilder;
-  /** The deletionPolicy Delete cleanup: a Job running `etcd-snapshot agent delete`. */
-  readonly buildCleanupJob: CleanupJobBuilder;
+  /** The deletionPolicy Delete cleanup Job (`etcd-snapshot agent delete`); defaults to cleanupJobSpec. */
+  readonly buildCleanupJob?: CleanupJobBuilder;
   /** This replica, for Events' reportingInstance (the Pod name). */
   readonly instance: string;
   readonly concurrency?: number;
@@ -65,7 +66,7 @@ export function registerBackupController(options: BackupControllerOptions): Work
       instance: options.instance,
     }),
     buildRunJob: options.buildRunJob ?? backupJobSpec,
-    buildCleanupJob: options.buildCleanupJob,
+    buildCleanupJob: options.buildCleanupJob ?? cleanupJobSpec,
     image: options.image,
   };
   const queue = manager.controller({

@@ -1,0 +1,93 @@
+import os from 'node:os';
+import { defaultImage } from '../../config/image.js';
+import { systemClock } from '../../controller/clock.js';
+import { registerBackupController } from '../../controller/backup/controller.js';
+import { leaderIdentity } from '../../controller/leader-election.js';
+import { Manager } from '../../controller/manager.js';
+import { loadKubeConfig } from '../../kube/kubeconfig.js';
+import { createKubePorts } from '../../kube/ports.js';
+import { createRegistry } from '../../observability/metrics.js';
+import { createLogger, type LoggerOptions } from '../../observability/logger.js';
+import { intFlag, parseFlags } from '../args.js';
+import { ExitCode, type CliIO, type Command } from '../command.js';
+
+const flags = {
+  kubeconfig: { type: 'string' },
+  namespace: { type: 'string' },
+  'no-leader-elect': { type: 'boolean', default: false },
+  'leader-election-namespace': { type: 'string' },
+  'health-port': { type: 'string', default: '8080' },
+  image: { type: 'string' },
+  'log-level': { type: 'string', default: 'info' },
+} as const;
+
+export const operatorCommand: Command = {
+  name: 'operator',
+  summary: 'run the EtcdBackup controller (leader-elected; /healthz /readyz /metrics)',
+  usage: `Usage: etcd-snapshot operator [options]
+
+Watches EtcdBackups and runs each snapshot as a Job of this image.
+
+  --kubeconfig FILE                 default: $KUBECONFIG, ~/.kube/config, or in-cluster
+  --namespace NS                    watch one namespace (default: all)
+  --no-leader-elect                 run without a Lease (a single replica only)
+  --leader-election-namespace NS    where the Lease lives (default: $POD_NAMESPACE or default)
+  --health-port PORT                /healthz, /readyz and /metrics (default 8080; 0 = off)
+  --image IMAGE                     the image snapshot Jobs run (default: $ETCD_SNAPSHOT_IMAGE
+                                    or this build's image)
+  --log-level LEVEL                 default info`,
+  async run(args: readonly string[], io: CliIO): Promise<number> {
+    const { values } = parseFlags('operator', args, flags);
+    const logger = createLogger({
+      level: values['log-level'] as LoggerOptions['level'],
+      destination: io.stdout,
+      base: { component: 'operator' },
+    });
+    const ports = createKubePorts(loadKubeConfig(values.kubeconfig));
+    const podName = io.env.POD_NAME ?? os.hostname();
+    const healthPort = intFlag(values['health-port'], 'health-port', 0) ?? 8080;
+    let fatal: string | undefined;
+    const manager = new Manager({
+      clock: systemClock,
+      logger,
+      registry: createRegistry(),
+      ...(values['no-leader-elect']
+        ? {}
+        : {
+            leaderElection: {
+              lease: ports.leases,
+              namespace: values['leader-election-namespace'] ?? io.env.POD_NAMESPACE ?? 'default',
+              name: 'etcd-snapshot-operator',
+              identity: leaderIdentity(podName),
+            },
+          }),
+      ...(healthPort > 0 ? { health: { port: healthPort } } : {}),
+      onFatal: (reason) => {
+        fatal = reason;
+        logger.fatal({ reason }, 'stopping: leadership lost');
+        stopped.resolve();
+      },
+    });
+    registerBackupController({
+      manager,
+      ports,
+      clock: systemClock,
+      ...(values.namespace ? { namespace: values.namespace } : {}),
+      image: values.image ?? io.env.ETCD_SNAPSHOT_IMAGE ?? defaultImage(),
+      instance: podName,
+    });
+    const stopped = Promise.withResolvers<void>();
+    const onSignal = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      stopped.resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    await manager.start();
+    logger.info({ podName, healthPort }, 'operator started');
+    await stopped.promise;
+    await manager.stop();
+    // Leadership lost: exit non-zero so Kubernetes restarts us (as controller-runtime does).
+    return fatal ? ExitCode.failure : ExitCode.ok;
+  },
+};
