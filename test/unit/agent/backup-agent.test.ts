@@ -253,6 +253,6 @@ describe('etcd-snapshot agent backup', () => {
   });
 
   it('refuses an unknown task as a usage error', async () => {
-    await expect(agentCommand.run(['restore'], io({}).io)).rejects.toThrow(/only task is 'backup'/);
+    await expect(agentCommand.run(['restore'], io({}).io)).rejects.toThrow(/use 'agent backup' or 'agent delete'/);
   });
 });

@@ -3,7 +3,10 @@ import { backupJobSpec } from '../../../src/domain/job-spec.js';
 import { fullBackup } from '../api/samples.js';
 
 describe('cleanupJobSpec', () => {
-  const backup = { ...fullBackup, metadata: { ...fullBackup.metadata, uid: '0f9b1c1e-0000-4000-8000-000000000001' } };
+  const backup = {
+    ...fullBackup,
+    metadata: { ...fullBackup.metadata, uid: '0f9b1c1e-0000-4000-8000-000000000001' },
+  };
   const input = {
     backup,
     jobName: 'prod-delete',

@@ -42,16 +42,17 @@ export function failuresContract(fixture: () => ContractFixture): void {
 
   it('streams a large object in bounded memory', async () => {
     const store = await stores.fresh();
-    const total = 96 * MiB;
+    const total = 256 * MiB;
     let size = 0;
     const memory = await peakBufferMemory(async () => {
       size = (await store.put('big.db', generated(total))).size;
     });
     expect(size).toBe(total);
-    // A store that buffered the body would hold all of it. A streaming one holds a few
-    // parts (S3: about queueSize + 2, ~15 MiB with 5 MiB parts); the generous bound
-    // absorbs garbage the array-buffer sweeper has not freed yet on a loaded machine.
-    expect(memory.peak).toBeLessThan(total / 2);
+    // A store that buffered the body would hold all 256 MiB. A streaming one holds a
+    // few parts (S3: about queueSize + 2 parts, plus lib-storage's copy of the part it
+    // is assembling); the bound is constant, not proportional, and generous enough to
+    // absorb garbage the array-buffer sweeper has not freed yet on a loaded machine.
+    expect(memory.peak).toBeLessThan(96 * MiB);
     expect(await sha256(await store.get('big.db'))).toBe(digestOfGenerated(total));
     await store.delete('big.db');
     expect(await incomplete(store)).toEqual([]);
