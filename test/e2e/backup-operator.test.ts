@@ -1,8 +1,4 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   API_VERSION,
   GROUP,
@@ -14,29 +10,16 @@ import {
 import { readCatalog } from '../../src/snapshot/catalog.js';
 import { openStore, parseStoreUrl } from '../../src/storage/index.js';
 import { useTestBed } from '../support/bed-suite.js';
-import { repoRoot } from '../support/testbed/binaries.js';
-import { productEntrypoint } from '../support/testbed/entrypoint.js';
-import { ManagedProcess } from '../support/testbed/managed-process.js';
+import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
+import { bedKubectl, createBucket, installCrds, startOperator } from '../support/operator.js';
 
 const bed = useTestBed();
 const ns = 'operator-e2e';
 const bucket = 'operator-e2e';
 let operator: ManagedProcess;
 
-/**
- * kubectl, asynchronously: the bed's node agent runs in this process, so a
- * synchronous child (execFileSync of `kubectl wait`) would freeze it and no
- * Pod would be bound until the wait timed out.
- */
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    bed().kubectl,
-    ['--kubeconfig', bed().kubeconfigPath, ...args],
-    { encoding: 'utf8' },
-  );
-  return stdout;
-}
+const kubectl = (...args: string[]) => bedKubectl(bed())(...args);
 
 async function createBackup(name: string, spec: EtcdBackup['spec']): Promise<void> {
   await bed()
@@ -66,13 +49,7 @@ function destination() {
 
 beforeAll(async () => {
   const { s3 } = bed();
-  await kubectl('apply', '-f', path.join(repoRoot, 'crds'));
-  await kubectl(
-    'wait',
-    '--for=condition=Established',
-    'crd/etcdbackups.etcdsnapshot.dev',
-    '--timeout=120s',
-  );
+  await installCrds(bed());
   await bed().createNamespace(ns);
   await bed()
     .kubeConfig.makeApiClient(CoreV1Api)
@@ -86,32 +63,8 @@ beforeAll(async () => {
         },
       },
     });
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  client.destroy();
-  const [node, ...cli] = productEntrypoint();
-  operator = new ManagedProcess({
-    name: 'operator',
-    command: node!,
-    args: [
-      ...cli,
-      'operator',
-      '--kubeconfig',
-      bed().kubeconfigPath,
-      '--image',
-      bed().operatorImage,
-      '--health-port',
-      String(await freePort()),
-      '--leader-election-namespace',
-      'default',
-    ],
-    logFile: path.join(bed().dir, 'operator.log'),
-  });
+  await createBucket(s3, bucket);
+  operator = await startOperator(bed(), 'default');
 });
 
 afterAll(async () => {

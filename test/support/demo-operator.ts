@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { repoRoot } from './testbed/binaries.js';
-import { productEntrypoint } from './testbed/entrypoint.js';
-import { ManagedProcess } from './testbed/managed-process.js';
-import { freePort } from './testbed/ports.js';
+import type { ManagedProcess } from './testbed/managed-process.js';
+import { bedKubectl, createBucket, installCrds, startOperator } from './operator.js';
 import type { TestBed } from './testbed/testbed.js';
 
 export const DEMO_NAMESPACE = 'etcd-backups';
@@ -29,29 +24,11 @@ export interface DemoOperator {
  * in this process and must keep running while we wait.
  */
 export async function startDemoOperator(bed: TestBed): Promise<DemoOperator> {
-  const kubectl = async (...args: string[]) =>
-    (
-      await promisify(execFile)(bed.kubectl, ['--kubeconfig', bed.kubeconfigPath, ...args], {
-        encoding: 'utf8',
-      })
-    ).stdout;
-  await kubectl('apply', '-f', path.join(repoRoot, 'crds'));
-  await kubectl(
-    'wait',
-    '--for=condition=Established',
-    'crd/etcdbackups.etcdsnapshot.dev',
-    '--timeout=60s',
-  );
+  const kubectl = bedKubectl(bed);
+  await installCrds(bed);
   const { s3 } = bed;
   const s3Env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: DEMO_BUCKET }));
-  client.destroy();
+  await createBucket(s3, DEMO_BUCKET);
   const identity = await generateIdentity();
   const identityFile = path.join(bed.dir, 'age-identity.txt');
   writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
@@ -66,24 +43,7 @@ export async function startDemoOperator(bed: TestBed): Promise<DemoOperator> {
     `--from-literal=AWS_ACCESS_KEY_ID=${s3.accessKeyId}`,
     `--from-literal=AWS_SECRET_ACCESS_KEY=${s3.secretAccessKey}`,
   );
-  const [node, ...cli] = productEntrypoint();
-  const operator = new ManagedProcess({
-    name: 'operator',
-    command: node!,
-    args: [
-      ...cli,
-      'operator',
-      '--kubeconfig',
-      bed.kubeconfigPath,
-      '--image',
-      bed.operatorImage,
-      '--health-port',
-      String(await freePort()),
-      '--leader-election-namespace',
-      DEMO_NAMESPACE,
-    ],
-    logFile: path.join(bed.dir, 'operator.log'),
-  });
+  const operator = await startOperator(bed, DEMO_NAMESPACE);
   const manifest = {
     apiVersion: 'etcdsnapshot.dev/v1alpha1',
     kind: 'EtcdBackup',

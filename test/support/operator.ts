@@ -1,0 +1,73 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { repoRoot } from './testbed/binaries.js';
+import { productEntrypoint } from './testbed/entrypoint.js';
+import { ManagedProcess } from './testbed/managed-process.js';
+import { freePort } from './testbed/ports.js';
+import type { TestBed } from './testbed/testbed.js';
+import type { S3Server } from './testbed/versitygw.js';
+
+/**
+ * kubectl against the bed, asynchronously: the bed's node agent runs in this
+ * process, so a synchronous child (execFileSync of `kubectl wait`) would
+ * freeze it and no Pod would be bound until the wait timed out.
+ */
+export function bedKubectl(bed: TestBed): (...args: string[]) => Promise<string> {
+  return async (...args) =>
+    (
+      await promisify(execFile)(bed.kubectl, ['--kubeconfig', bed.kubeconfigPath, ...args], {
+        encoding: 'utf8',
+      })
+    ).stdout;
+}
+
+/** Applies crds/ with kubectl, as a user would, and waits until they are served. */
+export async function installCrds(bed: TestBed): Promise<void> {
+  const kubectl = bedKubectl(bed);
+  await kubectl('apply', '-f', path.join(repoRoot, 'crds'));
+  await kubectl(
+    'wait',
+    '--for=condition=Established',
+    'crd/etcdbackups.etcdsnapshot.dev',
+    'crd/etcdrestores.etcdsnapshot.dev',
+    '--timeout=60s',
+  );
+}
+
+/** `etcd-snapshot operator` as its own process against the bed, logging into the bed's directory. */
+export async function startOperator(bed: TestBed, leaseNamespace: string): Promise<ManagedProcess> {
+  const [node, ...cli] = productEntrypoint();
+  return new ManagedProcess({
+    name: 'operator',
+    command: node!,
+    args: [
+      ...cli,
+      'operator',
+      '--kubeconfig',
+      bed.kubeconfigPath,
+      '--image',
+      bed.operatorImage,
+      '--health-port',
+      String(await freePort()),
+      '--leader-election-namespace',
+      leaseNamespace,
+    ],
+    logFile: path.join(bed.dir, 'operator.log'),
+  });
+}
+
+export async function createBucket(s3: S3Server, bucket: string): Promise<void> {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+}
