@@ -36,7 +36,7 @@ export class AgentStoppedError extends Error {
   override readonly name = 'AgentStoppedError';
 }
 
-export function readConfig(configPath: string, deps: BackupAgentDeps): string {
+function readConfig(configPath: string, deps: BackupAgentDeps): string {
   try {
     return deps.readFile(resolveContainerPath(configPath, deps.env)).toString('utf8');
   } catch (err) {
@@ -100,20 +100,20 @@ async function backUp(v: ValidatedAgentConfig, deps: BackupAgentDeps): Promise<A
 }
 
 /**
- * `etcd-snapshot agent backup`: read and validate the config, take the
- * snapshot, apply retention. Never throws: every failure becomes a result
- * whose message names the fix and holds no secret value.
+ * Every agent task's frame: read and validate the config, run `work`, and
+ * turn any failure into a result whose message names the fix and holds no
+ * secret value. Never throws.
  */
-export async function runBackupAgent(
+export async function runAgentTask(
   configPath: string,
   deps: BackupAgentDeps,
+  work: (validated: ValidatedAgentConfig, secrets: readonly string[]) => Promise<BackupAgentResult>,
 ): Promise<BackupAgentRun> {
   const secrets = agentSecrets(deps.env);
   let validated: ValidatedAgentConfig | undefined;
   try {
     validated = parseBackupAgentConfig(readConfig(configPath, deps));
-    const outcome = await backUp(validated, deps);
-    return { result: toAgentResult(outcome, { secrets }), config: validated.config };
+    return { result: await work(validated, secrets), config: validated.config };
   } catch (err) {
     const error = deps.signal?.aborted
       ? new AgentStoppedError(
@@ -124,4 +124,11 @@ export async function runBackupAgent(
     const result = toAgentResult({ ok: false, error }, { secrets });
     return { result, ...(validated ? { config: validated.config } : {}) };
   }
+}
+
+/** `etcd-snapshot agent backup`: take the snapshot, then apply retention. */
+export function runBackupAgent(configPath: string, deps: BackupAgentDeps): Promise<BackupAgentRun> {
+  return runAgentTask(configPath, deps, async (validated, secrets) =>
+    toAgentResult(await backUp(validated, deps), { secrets }),
+  );
 }

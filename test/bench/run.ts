@@ -4,12 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Etcd3 } from 'etcd3';
 import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { startEtcd } from '../support/testbed/etcd.js';
-import { startVersityGw } from '../support/testbed/versitygw.js';
+import { createBucket, startVersityGw } from '../support/testbed/versitygw.js';
 import { fillEtcd } from './fill.js';
 import { measure, type Measurement } from './measure.js';
 import { renderReport, type Row } from './report.js';
@@ -28,14 +27,7 @@ async function main(): Promise<void> {
     }),
     startVersityGw({ dir: path.join(dir, 's3') }),
   ]);
-  const s3client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await s3client.send(new CreateBucketCommand({ Bucket: 'bench' }));
-  s3client.destroy();
+  await createBucket(s3, 'bench');
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: s3.accessKeyId,

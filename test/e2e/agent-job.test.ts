@@ -10,7 +10,6 @@ import {
   type V1Job,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { BackupAgentResult } from '../../src/agent/contract.js';
 import {
   API_VERSION,
@@ -26,6 +25,7 @@ import { jobNameFor } from '../../src/domain/job-name.js';
 import { readCatalog } from '../../src/snapshot/catalog.js';
 import { openStore, parseStoreUrl } from '../../src/storage/index.js';
 import { useTestBed } from '../support/bed-suite.js';
+import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 const bed = useTestBed();
@@ -129,17 +129,7 @@ describe('backup Job built by backupJobSpec, run by the real Job controller', ()
         },
       },
     });
-    const client = new S3Client({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-    });
-    try {
-      await client.send(new CreateBucketCommand({ Bucket: bucket }));
-    } finally {
-      client.destroy();
-    }
+    await createBucket(s3, bucket);
   });
 
   it('completes, reports the snapshot in its termination message, and the snapshot is in S3 with a manifest', async () => {

@@ -12,7 +12,8 @@ import { openStore, parseStoreUrl } from '../../src/storage/index.js';
 import { useTestBed } from '../support/bed-suite.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
-import { bedKubectl, createBucket, installCrds, startOperator } from '../support/operator.js';
+import { createBucket } from '../support/testbed/versitygw.js';
+import { bedKubectl, installCrds, startOperator } from '../support/operator.js';
 
 const bed = useTestBed();
 const ns = 'operator-e2e';

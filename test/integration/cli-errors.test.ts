@@ -2,13 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { cli } from '../support/cli.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import { freePort } from '../support/testbed/ports.js';
 import { makeTlsFiles, type TlsFiles } from '../support/testbed/tls.js';
-import { startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
+import { createBucket, startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cli-errors-'));
 let s3: S3Server;
@@ -28,14 +27,7 @@ beforeAll(async () => {
     startEtcd({ dir: path.join(dir, 'plain') }),
     startEtcd({ dir: path.join(dir, 'secure'), tls }),
   ]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'errors' }));
-  client.destroy();
+  await createBucket(s3, 'errors');
   env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
   dest = `s3://errors/x?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`;
   // Auth on the plain member: a root user with a password.

@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Etcd3 } from 'etcd3';
 import type { EtcdSnapshotSource } from '../../src/etcd/etcd-source.js';
 import { Etcd3SnapshotSource } from '../../src/etcd/etcd3-source.js';
@@ -11,7 +10,7 @@ import { pruneSnapshots } from '../../src/snapshot/prune.js';
 import { saveSnapshot, type SaveOptions } from '../../src/snapshot/save.js';
 import { openStore, parseStoreUrl, type ObjectStore } from '../../src/storage/index.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
-import { startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
+import { createBucket, startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'faults-'));
 let s3: S3Server;
@@ -81,14 +80,7 @@ beforeAll(async () => {
     startVersityGw({ dir: path.join(dir, 's3') }),
     startEtcd({ dir: path.join(dir, 'etcd') }),
   ]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'faults' }));
-  client.destroy();
+  await createBucket(s3, 'faults');
   // ~40 MiB of incompressible-ish values: large enough to interrupt mid-stream.
   const e = new Etcd3({ hosts: etcd.endpoint });
   const value = Buffer.alloc(400_000);
@@ -151,14 +143,7 @@ it('etcd killed mid-stream fails the save and leaves nothing visible', async () 
 it('S3 stopped mid-upload fails the save; nothing visible; prune aborts the leftover upload later', async () => {
   const s3dir = path.join(dir, 's3-victim');
   const victim = await startVersityGw({ dir: s3dir });
-  const client = new S3Client({
-    endpoint: victim.endpoint,
-    region: victim.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: victim.accessKeyId, secretAccessKey: victim.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'faults' }));
-  client.destroy();
+  await createBucket(victim, 'faults');
   const store = storeFor(victim);
   const source = new Etcd3SnapshotSource({ endpoints: [etcd.endpoint] });
   let stopped = false;

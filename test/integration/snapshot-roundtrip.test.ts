@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { Etcd3 } from 'etcd3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
@@ -12,7 +11,7 @@ import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import { freePort } from '../support/testbed/ports.js';
-import { startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
+import { createBucket, startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'roundtrip-'));
 let s3: S3Server;
@@ -23,14 +22,7 @@ let recipient: string;
 
 beforeAll(async () => {
   s3 = await startVersityGw({ dir: path.join(dir, 's3') });
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  await client.send(new CreateBucketCommand({ Bucket: 'snapshots' }));
-  client.destroy();
+  await createBucket(s3, 'snapshots');
   env = { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
   dest = `s3://snapshots/team?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`;
   const identity = await generateIdentity();

@@ -2,8 +2,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import type { ManagedProcess } from './testbed/managed-process.js';
-import { bedKubectl, createBucket, installCrds, startOperator } from './operator.js';
+import { bedKubectl, installCrds, startOperator } from './operator.js';
 import type { TestBed } from './testbed/testbed.js';
+import { createBucket } from './testbed/versitygw.js';
 
 export const DEMO_NAMESPACE = 'etcd-backups';
 export const DEMO_BACKUP = 'bed-etcd';

@@ -1,13 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { repoRoot } from './testbed/binaries.js';
 import { productEntrypoint } from './testbed/entrypoint.js';
 import { ManagedProcess } from './testbed/managed-process.js';
 import { freePort } from './testbed/ports.js';
 import type { TestBed } from './testbed/testbed.js';
-import type { S3Server } from './testbed/versitygw.js';
 
 /**
  * kubectl against the bed, asynchronously: the bed's node agent runs in this
@@ -56,18 +54,4 @@ export async function startOperator(bed: TestBed, leaseNamespace: string): Promi
     ],
     logFile: path.join(bed.dir, 'operator.log'),
   });
-}
-
-export async function createBucket(s3: S3Server, bucket: string): Promise<void> {
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  });
-  try {
-    await client.send(new CreateBucketCommand({ Bucket: bucket }));
-  } finally {
-    client.destroy();
-  }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -59,4 +60,19 @@ export async function startVersityGw(options: {
     process: proc,
     stop: () => proc.stop(),
   };
+}
+
+/** Creates a bucket with the root credentials (what an admin would do before pointing a backup at it). */
+export async function createBucket(s3: S3Server, bucket: string): Promise<void> {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
 }
