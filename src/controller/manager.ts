@@ -54,6 +54,11 @@ export class Manager {
   private stopping = false;
   private workersStarted = false;
 
+  /** Where controllers register their own metrics, served on /metrics. */
+  get registry(): Registry {
+    return this.options.registry;
+  }
+
   constructor(private readonly options: ManagerOptions) {
     this.metrics = options.metrics ?? createControllerMetrics(options.registry);
     if (options.leaderElection) {

@@ -74,3 +74,68 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     }),
   };
 }
+
+export interface BackupMetrics {
+  readonly runs: Counter<'namespace' | 'backup' | 'result' | 'reason'>;
+  readonly runDuration: Histogram<'namespace' | 'backup' | 'result'>;
+  readonly snapshotBytes: Gauge<'namespace' | 'backup' | 'kind'>;
+  readonly lastSuccess: Gauge<'namespace' | 'backup'>;
+  readonly consecutiveFailures: Gauge<'namespace' | 'backup'>;
+  readonly storedBytes: Gauge<'namespace' | 'backup'>;
+  readonly stale: Gauge<'namespace' | 'backup'>;
+}
+
+/**
+ * Per-EtcdBackup metrics. Counters count runs recorded by this replica; the
+ * gauges are set from the status on every reconcile, so they survive an
+ * operator restart (the status is the state, not the process).
+ */
+export function createBackupMetrics(registry: Registry): BackupMetrics {
+  const registers = [registry];
+  const per = ['namespace', 'backup'] as const;
+  return {
+    runs: new Counter({
+      name: `${PREFIX}backup_runs_total`,
+      help: 'Finished snapshot runs by result (Succeeded, Failed) and reason.',
+      labelNames: [...per, 'result', 'reason'],
+      registers,
+    }),
+    runDuration: new Histogram({
+      name: `${PREFIX}backup_run_duration_seconds`,
+      help: 'Wall time of a finished snapshot run, from Job start to completion.',
+      labelNames: [...per, 'result'],
+      buckets: [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
+      registers,
+    }),
+    snapshotBytes: new Gauge({
+      name: `${PREFIX}backup_last_snapshot_bytes`,
+      help: 'Size of the newest stored snapshot: kind="raw" (the etcd database) or kind="stored" (after compression and encryption).',
+      labelNames: [...per, 'kind'],
+      registers,
+    }),
+    lastSuccess: new Gauge({
+      name: `${PREFIX}backup_last_success_timestamp_seconds`,
+      help: 'Unix time of the last successful run (alert when time() minus this exceeds your RPO).',
+      labelNames: per,
+      registers,
+    }),
+    consecutiveFailures: new Gauge({
+      name: `${PREFIX}backup_consecutive_failures`,
+      help: 'Failed runs since the last success.',
+      labelNames: per,
+      registers,
+    }),
+    storedBytes: new Gauge({
+      name: `${PREFIX}backup_retained_bytes`,
+      help: 'Total stored size of the snapshots retention kept, as of the last run.',
+      labelNames: per,
+      registers,
+    }),
+    stale: new Gauge({
+      name: `${PREFIX}backup_stale`,
+      help: '1 while the Stale condition is True (no success within staleAfter).',
+      labelNames: per,
+      registers,
+    }),
+  };
+}

@@ -3,6 +3,7 @@ import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import { backupJobSpec } from '../../domain/job-spec.js';
 import { cleanupJobSpec } from '../../domain/job-spec-cleanup.js';
 import type { KubePorts } from '../../kube/ports.js';
+import { createBackupMetrics } from '../../observability/metrics.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, JOBS, PODS } from '../../kube/resources.js';
 import type { Clock } from '../clock.js';
 import {
@@ -68,6 +69,7 @@ export function registerBackupController(options: BackupControllerOptions): Work
     buildRunJob: options.buildRunJob ?? backupJobSpec,
     buildCleanupJob: options.buildCleanupJob ?? cleanupJobSpec,
     image: options.image,
+    metrics: createBackupMetrics(manager.registry),
   };
   const queue = manager.controller({
     name: BACKUP_CONTROLLER_NAME,

@@ -26,6 +26,14 @@ export const EVENT_REASONS = {
   snapshotsDeleted: 'SnapshotsDeleted',
 } as const;
 
+/** A run this plan records into the history for the first time (for metrics). */
+export interface FinishedRun {
+  readonly job: string;
+  readonly result: 'Succeeded' | 'Failed';
+  readonly reason: string;
+  readonly durationSeconds?: number;
+}
+
 export type MutableStatus = { -readonly [K in keyof EtcdBackupStatus]: EtcdBackupStatus[K] };
 
 /**
@@ -36,6 +44,7 @@ export type MutableStatus = { -readonly [K in keyof EtcdBackupStatus]: EtcdBacku
 export class PlanDraft {
   readonly actions: BackupAction[] = [];
   readonly events: PlannedEvent[] = [];
+  readonly finished: FinishedRun[] = [];
   readonly status: MutableStatus;
   readonly previous: EtcdBackupStatus;
   readonly generation: number | undefined;

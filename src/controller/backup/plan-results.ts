@@ -9,7 +9,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { recordRunResult, type RunRecord } from '../../domain/run-history.js';
 import type { ObservedRun } from './observed.js';
-import { EVENT_REASONS, type PlanDraft } from './plan-draft.js';
+import { EVENT_REASONS, type FinishedRun, type PlanDraft } from './plan-draft.js';
 
 export type HistoryEntry = NonNullable<EtcdBackupStatus['history']>[number];
 type SnapshotInfo = NonNullable<EtcdBackupStatus['lastSnapshot']>;
@@ -86,6 +86,7 @@ function applyResult(draft: PlanDraft, entry: HistoryEntry): void {
   const { status } = draft;
   const run = draft.observed.runs.find((r) => r.name === entry.job);
   const result = run?.result;
+  draft.finished.push(finishedRun(entry));
   if (entry.result === 'Succeeded') {
     status.consecutiveFailures = 0;
     const newer = !status.lastSuccessfulTime || entry.completionTime! >= status.lastSuccessfulTime;
@@ -118,6 +119,19 @@ function applyResult(draft: PlanDraft, entry: HistoryEntry): void {
     };
     if (error) draft.event('Warning', REASONS.pruneFailed, `${entry.job}: retention: ${error}`);
   }
+}
+
+function finishedRun(entry: HistoryEntry): FinishedRun {
+  const result = entry.result === 'Succeeded' ? 'Succeeded' : 'Failed';
+  const start = Date.parse(entry.startTime ?? '');
+  const end = Date.parse(entry.completionTime ?? '');
+  const seconds = (end - start) / 1000;
+  return {
+    job: entry.job,
+    result,
+    reason: entry.reason ?? (result === 'Succeeded' ? REASONS.succeeded : REASONS.failed),
+    ...(Number.isFinite(seconds) && seconds >= 0 ? { durationSeconds: seconds } : {}),
+  };
 }
 
 function setLastBackupCondition(draft: PlanDraft, newest: HistoryEntry | undefined): void {

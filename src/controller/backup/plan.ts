@@ -4,12 +4,12 @@ import type { BackupAction, CreateRunAction } from './actions.js';
 import type { ObservedBackup, ObservedRun } from './observed.js';
 import { planHistoryLimits, planStale, planSuspended } from './plan-conditions.js';
 import { planDeletion } from './plan-deletion.js';
-import { PlanDraft, type PlannedEvent } from './plan-draft.js';
+import { PlanDraft, type FinishedRun, type PlannedEvent } from './plan-draft.js';
 import { recordFinishedRuns } from './plan-results.js';
 import { liveRuns, planRuns } from './plan-schedule.js';
 import { planReady, validateBackup } from './plan-validation.js';
 
-export { EVENT_REASONS, type PlannedEvent } from './plan-draft.js';
+export { EVENT_REASONS, type FinishedRun, type PlannedEvent } from './plan-draft.js';
 
 export interface BackupPlan {
   /** In execution order: finalizer, deletions, creations, cleanup, finalizer removal. */
@@ -18,6 +18,8 @@ export interface BackupPlan {
   readonly status: EtcdBackupStatus;
   /** Emitted after the actions succeeded. */
   readonly events: PlannedEvent[];
+  /** Runs recorded into the history by this plan, for the run metrics. */
+  readonly finished: FinishedRun[];
   readonly requeueAfterMs?: number;
 }
 
@@ -54,6 +56,7 @@ export function planBackup(observed: ObservedBackup, now: Date): BackupPlan {
     actions: ordered(draft.actions),
     status: compact(draft.status),
     events: draft.events,
+    finished: draft.finished,
     requeueAfterMs: draft.requeueAfterMs,
   };
 }

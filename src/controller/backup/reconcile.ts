@@ -7,6 +7,9 @@ import {
 import { isKubeError } from '../../kube/errors.js';
 import type { EventRecorder, InvolvedObject } from '../../kube/events.js';
 import type { Logger } from '../../observability/logger.js';
+import type { BackupMetrics } from '../../observability/metrics.js';
+import { parseKey } from '../object-key.js';
+import { forgetBackupMetrics, publishBackupMetrics, type BackupLabels } from './backup-metrics.js';
 import type { Clock } from '../clock.js';
 import type { ReconcileResult } from '../manager.js';
 import { BackupActionExecutor, type BackupWriteDeps } from './execute.js';
@@ -20,6 +23,7 @@ export type BackupReconcileDeps = BackupObserveDeps &
     readonly clock: Pick<Clock, 'now'>;
     readonly events: EventRecorder;
     readonly logger: Logger;
+    readonly metrics?: BackupMetrics;
   };
 
 /**
@@ -33,7 +37,10 @@ export async function reconcileBackup(
   deps: BackupReconcileDeps,
 ): Promise<ReconcileResult> {
   const observed = await observeBackup(key, deps);
-  if (!observed) return {};
+  if (!observed) {
+    if (deps.metrics) await forgetBackupMetrics(deps.metrics, labelsOf(key));
+    return {};
+  }
   const { backup } = observed;
   const log = deps.logger.child({
     kind: KINDS.backup,
@@ -45,8 +52,9 @@ export async function reconcileBackup(
   const executor = new BackupActionExecutor(backup, deps, log);
   for (const action of plan.actions) await executor.execute(action);
   await recordEvents(backup, plan.events, deps.events);
-  if (!executor.gone)
-    await writeStatusIfChanged(backup, plan.status, executor.resourceVersion, deps, log);
+  if (executor.gone) return {};
+  await writeStatusIfChanged(backup, plan.status, executor.resourceVersion, deps, log);
+  if (deps.metrics) publishBackupMetrics(deps.metrics, labelsOf(key), plan.status, plan.finished);
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
 }
 
@@ -78,6 +86,11 @@ export async function writeStatusIfChanged(
   }
   log.debug({ fields: Object.keys(patch.status) }, 'status updated');
   return true;
+}
+
+function labelsOf(key: string): BackupLabels {
+  const { namespace = '', name } = parseKey(key);
+  return { namespace, backup: name };
 }
 
 async function recordEvents(

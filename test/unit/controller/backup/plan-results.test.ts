@@ -86,9 +86,15 @@ describe('planBackup: recording finished runs', () => {
     const first = planBackup(observed(backup({ status: LAST }), jobs), NOW);
     expect(first.status.consecutiveFailures).toBe(1);
     expect(first.status.history).toHaveLength(3);
+    expect(first.finished).toEqual([
+      { job: jobs[0]!.name, result: 'Failed', reason: 'EtcdUnreachable', durationSeconds: 40 },
+      { job: jobs[1]!.name, result: 'Succeeded', reason: 'Succeeded', durationSeconds: 60 },
+      { job: jobs[2]!.name, result: 'Failed', reason: 'AccessDenied', durationSeconds: 40 },
+    ]);
     const second = planBackup(observed(backup({ status: first.status }), jobs), NOW);
     expect(second.status).toEqual(first.status);
     expect(second.events).toEqual([]);
+    expect(second.finished).toEqual([]);
   });
 
   it('a success resets the failure count; results apply oldest first', () => {
