@@ -39,7 +39,7 @@ function attempt<T>(problems: Problems, field: string, fn: () => T): T | undefin
   }
 }
 
-function requireString(problems: Problems, obj: unknown, path: string): string | undefined {
+export function requireString(problems: string[], obj: unknown, path: string): string | undefined {
   const value = path.split('.').reduce<unknown>((o, k) => (RECORD(o) ? o[k] : undefined), obj);
   if (typeof value === 'string' && value !== '') return value;
   problems.push(`${path} must be a non-empty string`);
@@ -79,7 +79,8 @@ function checkTls(problems: Problems, tls: unknown): void {
     problems.push('etcd.tls.certFile and etcd.tls.keyFile go together: set both or neither');
 }
 
-function checkEtcd(problems: Problems, etcd: unknown) {
+/** Checks an `etcd` connection block (shared with the restore agent's config). */
+export function checkEtcd(problems: string[], etcd: unknown) {
   if (!RECORD(etcd)) {
     problems.push('etcd must be an object');
     return undefined;

@@ -42,8 +42,10 @@ function readTlsFile(file: string, what: string, env: Env, readFile: ReadFile): 
   }
 }
 
-function tlsOf(v: ValidatedAgentConfig, env: Env, readFile: ReadFile): EtcdConnection['tls'] {
-  const tls = v.config.etcd.tls;
+type EtcdBlock = ValidatedAgentConfig['config']['etcd'];
+
+function tlsOf(etcd: EtcdBlock, env: Env, readFile: ReadFile): EtcdConnection['tls'] {
+  const tls = etcd.tls;
   if (!tls) return undefined;
   const read = (file: string | undefined, what: string) =>
     file === undefined ? undefined : readTlsFile(file, what, env, readFile);
@@ -54,8 +56,8 @@ function tlsOf(v: ValidatedAgentConfig, env: Env, readFile: ReadFile): EtcdConne
   };
 }
 
-function authOf(v: ValidatedAgentConfig, env: Env): EtcdConnection['auth'] {
-  if (!v.config.etcd.auth) return undefined;
+function authOf(etcd: EtcdBlock, env: Env): EtcdConnection['auth'] {
+  if (!etcd.auth) return undefined;
   const username = env[AGENT_ENV.etcdUsername];
   const password = env[AGENT_ENV.etcdPassword];
   if (!username || !password) {
@@ -98,6 +100,22 @@ function recipientsOf(v: ValidatedAgentConfig, env: Env, readFile: ReadFile): st
   return recipients;
 }
 
+/** The etcd connection of a config's `etcd` block: TLS files read, auth from the environment. */
+export function loadEtcdConnection(
+  etcd: EtcdBlock,
+  timeouts: { readonly dialTimeoutMs: number; readonly streamIdleTimeoutMs: number },
+  env: Env,
+  readFile: ReadFile,
+): EtcdConnection {
+  return {
+    endpoints: etcd.endpoints,
+    tls: tlsOf(etcd, env, readFile),
+    auth: authOf(etcd, env),
+    dialTimeoutMs: timeouts.dialTimeoutMs,
+    streamIdleTimeoutMs: timeouts.streamIdleTimeoutMs,
+  };
+}
+
 /** Container paths in the destination (CA bundle, volume directory) as local paths. */
 export function localStoreConfig(store: StoreConfig, env: Env): StoreConfig {
   if (store.kind === 'file')
@@ -124,13 +142,7 @@ export function loadAgentInputs(
   readFile: ReadFile,
 ): AgentInputs {
   return {
-    connection: {
-      endpoints: v.config.etcd.endpoints,
-      tls: tlsOf(v, env, readFile),
-      auth: authOf(v, env),
-      dialTimeoutMs: v.dialTimeoutMs,
-      streamIdleTimeoutMs: v.streamIdleTimeoutMs,
-    },
+    connection: loadEtcdConnection(v.config.etcd, v, env, readFile),
     store: localStoreConfig(v.store, env),
     recipients: recipientsOf(v, env, readFile),
   };

@@ -5,6 +5,11 @@ import { truncateResult } from '../../agent/agent-result.js';
 import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../../agent/contract.js';
 import { agentExitCode } from '../../agent/exit-codes.js';
 import { resolveContainerPath } from '../../config/fs-root.js';
+import { runRestoreAgent } from '../../agent/restore/agent.js';
+import { etcdutlRunner } from '../../agent/restore/etcdutl.js';
+import { isFileLocked } from '../../agent/restore/file-lock.js';
+import { restoreExitCode, truncateRestoreResult } from '../../agent/restore/result.js';
+import { Etcd3KeyValueTarget } from '../../etcd/etcd3-kv-target.js';
 import { Etcd3SnapshotSource } from '../../etcd/etcd3-source.js';
 import { createLogger } from '../../observability/logger.js';
 import { openStore } from '../../storage/index.js';
@@ -16,10 +21,15 @@ const flags = {
   'termination-log': { type: 'string', default: TERMINATION_MESSAGE_PATH },
 } as const;
 
-const USAGE = `Usage: etcd-snapshot agent backup|delete [--config FILE] [--termination-log FILE]
+const USAGE = `Usage: etcd-snapshot agent backup|delete|restore [--config FILE] [--termination-log FILE]
 
 'delete' (the cleanup Job of deletionPolicy: Delete) removes every object of
 the backup named in the config, manifests first, and reports the same way.
+
+'restore' (the Jobs of an EtcdRestore) reads a RestoreAgentConfig, downloads
+and verifies the snapshot, then restores it into a live etcd (Logical) or
+one member's data directory with etcdutl (DataDir; $ETCD_SNAPSHOT_ETCDUTL or
+etcdutl on PATH), and writes a RestoreAgentResult to the termination log.
 
 Runs inside the Jobs the EtcdBackup controller creates: reads the
 BackupAgentConfig, streams a verified snapshot to the destination, applies
@@ -31,7 +41,7 @@ Credentials come from the environment (Secret references), never the config.
   --termination-log FILE   default ${TERMINATION_MESSAGE_PATH}
 
 Exit codes: 0 success; 2 invalid config (not retried); 3 etcd; 4 storage;
-5 integrity; 1 anything else.`;
+5 integrity; 6 refused (restore target not empty or in use); 1 anything else.`;
 
 /** Stops the run on SIGTERM (the Job's deadline or deletion) so it still reports a result. */
 function abortOnSigterm(): { signal: AbortSignal; release: () => void } {
@@ -76,15 +86,58 @@ async function runTask(
   return agentExitCode(result.reason);
 }
 
+function writeTerminationLog(
+  file: string,
+  text: string,
+  io: CliIO,
+  logger: ReturnType<typeof createLogger>,
+): void {
+  try {
+    writeFileSync(resolveContainerPath(file, io.env), text);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    logger.warn({ file, code }, 'cannot write the termination log');
+  }
+}
+
+async function runRestore(args: readonly string[], io: CliIO): Promise<number> {
+  const { values } = parseFlags('agent restore', args, flags);
+  const logger = createLogger({ destination: io.stdout, base: { component: 'restore-agent' } });
+  const stop = abortOnSigterm();
+  const { result, config } = await runRestoreAgent(values.config, {
+    env: io.env,
+    readFile: (file) => readFileSync(file),
+    openStore: (config, env) => openStore(config, env),
+    openTarget: (connection) => new Etcd3KeyValueTarget(connection),
+    etcdutl: etcdutlRunner(io.env),
+    isLocked: isFileLocked,
+    signal: stop.signal,
+  }).finally(stop.release);
+  const fields = {
+    ...(config ? { restore: config.restore, job: config.job, mode: config.mode } : {}),
+    result,
+  };
+  if (result.succeeded) logger.info(fields, 'restore succeeded');
+  else logger.error(fields, 'restore failed');
+  writeTerminationLog(
+    values['termination-log'],
+    JSON.stringify(truncateRestoreResult(result)),
+    io,
+    logger,
+  );
+  return restoreExitCode(result.reason);
+}
+
 export const agentCommand: Command = {
   name: 'agent',
-  summary: "run a task inside the operator's Jobs (agent backup | agent delete)",
+  summary: "run a task inside the operator's Jobs (agent backup | delete | restore)",
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const [task, ...rest] = args;
+    if (task === 'restore') return runRestore(rest, io);
     if (task !== 'backup' && task !== 'delete') {
       throw new UsageError(
-        `unknown agent task '${task ?? ''}': use 'agent backup' or 'agent delete'`,
+        `unknown agent task '${task ?? ''}': use 'agent backup', 'agent delete' or 'agent restore'`,
       );
     }
     return runTask(task, rest, io);

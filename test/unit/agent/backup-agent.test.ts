@@ -253,8 +253,8 @@ describe('etcd-snapshot agent backup', () => {
   });
 
   it('refuses an unknown task as a usage error', async () => {
-    await expect(agentCommand.run(['restore'], io({}).io)).rejects.toThrow(
-      /use 'agent backup' or 'agent delete'/,
+    await expect(agentCommand.run(['frobnicate'], io({}).io)).rejects.toThrow(
+      /use 'agent backup', 'agent delete' or 'agent restore'/,
     );
   });
 });

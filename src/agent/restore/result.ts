@@ -1,0 +1,145 @@
+import { formatBytes } from '../../domain/quantity.js';
+import type { SnapshotManifest } from '../../snapshot/manifest.js';
+import { redactSecrets } from '../../storage/redact.js';
+import { classifyError } from '../agent-result.js';
+import { AGENT_EXIT_CODES } from '../exit-codes.js';
+import { agentExitCode } from '../exit-codes.js';
+import { TERMINATION_MESSAGE_LIMIT } from '../contract.js';
+import type { RestoreAgentResult, RestoredSnapshot, RestoreResultReason } from './contract.js';
+
+/** Restore-specific reasons by `<error name>:<code>` or `<error name>:*`; the rest as for backups. */
+const RESTORE_REASONS: Readonly<Record<string, RestoreResultReason>> = {
+  'SnapshotNotFoundError:SnapshotNotFound': 'SnapshotNotFound',
+  'SnapshotNotFoundError:NoSnapshotBefore': 'NoSnapshotBefore',
+  'EncryptionError:InvalidIdentity': 'DecryptionFailed',
+  'EncryptionError:NoMatchingIdentity': 'DecryptionFailed',
+  'RefusedError:*': 'TargetNotEmpty',
+  'TargetInUseError:*': 'TargetInUse',
+  'EtcdutlError:*': 'RestoreFailed',
+};
+
+function restoreReason(err: unknown): RestoreResultReason | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = String((err as { code?: unknown }).code);
+  return RESTORE_REASONS[`${err.name}:${code}`] ?? RESTORE_REASONS[`${err.name}:*`];
+}
+
+/** The reason and message for an error, looking along its cause chain. */
+export function classifyRestoreError(err: unknown): {
+  reason: RestoreResultReason;
+  message: string;
+} {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const reason = restoreReason(current);
+    if (reason) return { reason, message: current.message };
+    current = current.cause;
+  }
+  return classifyError(err);
+}
+
+const INTEGRITY: ReadonlySet<RestoreResultReason> = new Set([
+  'ChecksumMismatch',
+  'SnapshotCorrupt',
+]);
+
+export function failedResult(
+  err: unknown,
+  facts: { snapshot?: RestoredSnapshot; checksumVerified?: boolean; dryRun?: boolean },
+  secrets: readonly string[],
+): RestoreAgentResult {
+  const { reason, message } = classifyRestoreError(err);
+  const checksumVerified = INTEGRITY.has(reason) ? false : facts.checksumVerified;
+  return {
+    kind: 'RestoreAgentResult',
+    succeeded: false,
+    reason,
+    message: redactSecrets(message, secrets),
+    ...(checksumVerified === undefined ? {} : { checksumVerified }),
+    ...(facts.snapshot ? { snapshot: facts.snapshot } : {}),
+    ...(facts.dryRun ? { dryRun: true } : {}),
+  };
+}
+
+const TOP = 10;
+
+/** The snapshot as the result reports it: the content summary cut to the largest groups. */
+export function restoredSnapshot(manifest: SnapshotManifest, uri: string): RestoredSnapshot {
+  const c = manifest.content;
+  const top = (list: readonly { name: string; keys: number; bytes: number }[]) =>
+    [...list]
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, TOP)
+      .map(({ name, keys, bytes }) => ({ name, keys, bytes }));
+  return {
+    key: manifest.key,
+    uri,
+    revision: manifest.revision,
+    sha256: manifest.raw.sha256,
+    etcdVersion: manifest.etcdVersion,
+    size: manifest.raw.size,
+    encrypted: manifest.encryption !== null,
+    ...(c
+      ? {
+          content: {
+            revision: c.revision,
+            liveKeys: c.liveKeys,
+            liveBytes: c.liveBytes,
+            resources: top(c.resources),
+            namespaces: top(c.namespaces),
+          },
+        }
+      : {}),
+  };
+}
+
+export function describeSnapshot(s: RestoredSnapshot): string {
+  const content = s.content ? `, ${s.content.liveKeys} live keys` : '';
+  return `${s.uri} (revision ${s.revision}, etcd ${s.etcdVersion}, ${formatBytes(s.size)}${content}, sha256 ${s.sha256} verified)`;
+}
+
+const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
+
+/**
+ * The result as JSON within the termination message's 4096 bytes: the
+ * content lists go first, then the message is cut; the rest stays whole.
+ */
+export function truncateRestoreResult(
+  result: RestoreAgentResult,
+  limit = TERMINATION_MESSAGE_LIMIT,
+): RestoreAgentResult {
+  if (bytesOf(result) <= limit) return result;
+  let current = result;
+  const content = current.snapshot?.content;
+  if (content) {
+    const { resources: _r, namespaces: _n, ...totals } = content;
+    current = { ...current, snapshot: { ...current.snapshot!, content: totals } };
+  }
+  const over = bytesOf(current) - limit;
+  if (over <= 0) return current;
+  const points = Array.from(current.message);
+  let keep = Math.max(0, points.length - over - 1);
+  while (keep > 0 && bytesOf({ ...current, message: `${points.slice(0, keep).join('')}…` }) > limit)
+    keep -= 16;
+  return { ...current, message: `${points.slice(0, Math.max(0, keep)).join('')}…` };
+}
+
+/** Exit codes as the backup agent's, plus 6 for a refused (non-empty or in-use) target. */
+export function restoreExitCode(reason: RestoreResultReason): number {
+  switch (reason) {
+    case 'SnapshotNotFound':
+    case 'NoSnapshotBefore':
+      return AGENT_EXIT_CODES.storage;
+    case 'DecryptionFailed':
+      return AGENT_EXIT_CODES.integrity;
+    case 'TargetNotEmpty':
+    case 'TargetInUse':
+      return REFUSED_EXIT_CODE;
+    case 'RestoreFailed':
+      return AGENT_EXIT_CODES.failure;
+    default:
+      return agentExitCode(reason);
+  }
+}
+
+export const REFUSED_EXIT_CODE = 6;
