@@ -17,6 +17,9 @@ export const RESTORE_WORK_DIR = '/tmp';
 /** Env var naming the etcdutl binary; `etcdutl` on PATH when unset. */
 export const ETCDUTL_ENV = 'ETCD_SNAPSHOT_ETCDUTL';
 
+/** The agent's exit code for a refused target (not empty, or held by a running etcd): the CLI's. */
+export const REFUSED_EXIT_CODE = 6;
+
 export type RestoreMode = 'Logical' | 'DataDir';
 
 export interface RestoreSourceConfig {

@@ -2,10 +2,14 @@ import { formatBytes } from '../../domain/quantity.js';
 import type { SnapshotManifest } from '../../snapshot/manifest.js';
 import { redactSecrets } from '../../storage/redact.js';
 import { classifyError } from '../agent-result.js';
-import { AGENT_EXIT_CODES } from '../exit-codes.js';
-import { agentExitCode } from '../exit-codes.js';
+import { AGENT_EXIT_CODES, agentExitCode } from '../exit-codes.js';
 import { TERMINATION_MESSAGE_LIMIT } from '../contract.js';
-import type { RestoreAgentResult, RestoredSnapshot, RestoreResultReason } from './contract.js';
+import {
+  REFUSED_EXIT_CODE,
+  type RestoreAgentResult,
+  type RestoredSnapshot,
+  type RestoreResultReason,
+} from './contract.js';
 
 /** Restore-specific reasons by `<error name>:<code>` or `<error name>:*`; the rest as for backups. */
 const RESTORE_REASONS: Readonly<Record<string, RestoreResultReason>> = {
@@ -141,5 +145,3 @@ export function restoreExitCode(reason: RestoreResultReason): number {
       return agentExitCode(reason);
   }
 }
-
-export const REFUSED_EXIT_CODE = 6;

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { defaultImage } from '../../config/image.js';
 import { systemClock } from '../../controller/clock.js';
 import { registerBackupController } from '../../controller/backup/controller.js';
+import { registerRestoreController } from '../../controller/restore/controller.js';
 import { leaderIdentity } from '../../controller/leader-election.js';
 import { Manager } from '../../controller/manager.js';
 import { loadKubeConfig } from '../../kube/kubeconfig.js';
@@ -23,10 +24,12 @@ const flags = {
 
 export const operatorCommand: Command = {
   name: 'operator',
-  summary: 'run the EtcdBackup controller (leader-elected; /healthz /readyz /metrics)',
+  summary:
+    'run the EtcdBackup and EtcdRestore controllers (leader-elected; /healthz /readyz /metrics)',
   usage: `Usage: etcd-snapshot operator [options]
 
-Watches EtcdBackups and runs each snapshot as a Job of this image.
+Watches EtcdBackups and EtcdRestores and runs each snapshot and restore as a Job
+of this image.
 
   --kubeconfig FILE                 default: $KUBECONFIG, ~/.kube/config, or in-cluster
   --namespace NS                    watch one namespace (default: all)
@@ -68,14 +71,16 @@ Watches EtcdBackups and runs each snapshot as a Job of this image.
         stopped.resolve();
       },
     });
-    registerBackupController({
+    const controllerOptions = {
       manager,
       ports,
       clock: systemClock,
       ...(values.namespace ? { namespace: values.namespace } : {}),
       image: values.image ?? io.env.ETCD_SNAPSHOT_IMAGE ?? defaultImage(),
       instance: podName,
-    });
+    };
+    registerBackupController(controllerOptions);
+    registerRestoreController(controllerOptions);
     const stopped = Promise.withResolvers<void>();
     const onSignal = (signal: string) => {
       logger.info({ signal }, 'shutting down');

@@ -1,0 +1,68 @@
+import type { RestoreAgentResult } from '../../agent/restore/contract.js';
+import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
+
+/**
+ * What a restore reconcile plans from: the EtcdRestore, the EtcdBackup its
+ * source names (when it uses backupRef), the Secrets it references that are
+ * missing, and a summary of each of its Jobs. Plain data, no secret value.
+ */
+export interface ObservedRestore {
+  readonly restore: EtcdRestore;
+  /** Set when source.backupRef is used: the EtcdBackup, or null when it does not exist. */
+  readonly backup?: EtcdBackup | null;
+  readonly missing: readonly MissingReference[];
+  readonly jobs: readonly ObservedRestoreJob[];
+}
+
+export interface MissingReference {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  /** Set when the object exists but lacks this key. */
+  readonly key?: string;
+  /** The spec field that names it, e.g. spec.source.decryptionSecretRef. */
+  readonly field: string;
+}
+
+export type RestoreJobState = 'active' | 'succeeded' | 'failed';
+
+export interface ObservedRestoreJob {
+  readonly name: string;
+  readonly state: RestoreJobState;
+  /** The DataDir member it restores (its label). */
+  readonly member?: string;
+  readonly completionTime?: Date;
+  /** What the agent reported, when a Pod left a well-formed result. */
+  readonly result?: RestoreAgentResult;
+  /** The Job's Failed condition, for failures without a result. */
+  readonly failure?: { readonly reason: string; readonly message: string };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A RestoreAgentResult from a termination message; anything else (a crash
+ * trace, truncated JSON) is undefined: the Job's own status still tells.
+ */
+export function parseRestoreResult(message: string | undefined): RestoreAgentResult | undefined {
+  if (!message) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value) || value.kind !== 'RestoreAgentResult') return undefined;
+  if (typeof value.succeeded !== 'boolean' || typeof value.message !== 'string') return undefined;
+  if (typeof value.reason !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,127}$/.test(value.reason))
+    return undefined;
+  if (value.snapshot !== undefined) {
+    const s = value.snapshot;
+    if (
+      !isRecord(s) ||
+      !['key', 'uri', 'revision', 'sha256'].every((k) => typeof s[k] === 'string')
+    )
+      return undefined;
+  }
+  return value as unknown as RestoreAgentResult;
+}

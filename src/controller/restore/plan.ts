@@ -1,0 +1,259 @@
+import {
+  DEFAULTS,
+  REASONS,
+  RESTORE_CONDITIONS,
+  type EtcdRestoreStatus,
+  type RestorePhase,
+} from '../../api/v1alpha1/index.js';
+import { formatConditionTime, setCondition, type Condition } from '../../domain/conditions.js';
+import { restoreJobName } from './names.js';
+import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
+import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
+
+/** Create one restore Job (and its ConfigMap); `member` is an index into spec.dataDir.members. */
+export interface CreateRestoreJob {
+  readonly type: 'CreateJob';
+  readonly jobName: string;
+  readonly member?: number;
+}
+
+export interface PlannedEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
+
+export interface RestorePlan {
+  readonly actions: CreateRestoreJob[];
+  readonly status: EtcdRestoreStatus;
+  readonly events: PlannedEvent[];
+  readonly requeueAfterMs?: number;
+}
+
+/** How soon a restore waiting for a missing Secret or EtcdBackup looks again (they are not watched). */
+export const MISSING_REFERENCE_REQUEUE_MS = 30_000;
+
+const TERMINAL: ReadonlySet<string> = new Set<RestorePhase>(['Completed', 'Failed']);
+
+/** The Jobs a restore runs: one for Logical or a dry run, else one per DataDir member. */
+export function desiredJobs(observed: ObservedRestore): CreateRestoreJob[] {
+  const { restore } = observed;
+  const name = restore.metadata?.name ?? '';
+  const dryRun = restore.spec.dryRun ?? DEFAULTS.dryRun;
+  if (restore.spec.mode === 'Logical' || dryRun)
+    return [{ type: 'CreateJob', jobName: restoreJobName(name) }];
+  return (restore.spec.dataDir?.members ?? []).map((_, i) => ({
+    type: 'CreateJob',
+    jobName: restoreJobName(name, i),
+    member: i,
+  }));
+}
+
+class Draft {
+  conditions: Condition[];
+  readonly events: PlannedEvent[] = [];
+  readonly generation: number | undefined;
+
+  constructor(
+    readonly observed: ObservedRestore,
+    readonly now: Date,
+  ) {
+    this.conditions = [...(observed.restore.status?.conditions ?? [])];
+    this.generation = observed.restore.metadata?.generation;
+  }
+
+  set(type: string, status: Condition['status'], reason: string, message: string): boolean {
+    const before = this.conditions.find((c) => c.type === type);
+    const input = { type, status, reason, message, observedGeneration: this.generation };
+    this.conditions = setCondition(this.conditions, input, this.now);
+    return !(before?.status === status && before.reason === reason && before.message === message);
+  }
+}
+
+/** Source problems the controller can see before any Job: a missing EtcdBackup or Secret. */
+function blocked(draft: Draft): { reason: string; message: string } | undefined {
+  const { observed } = draft;
+  const ref = observed.restore.spec.source.backupRef;
+  const ns = observed.restore.metadata?.namespace ?? '';
+  if (ref && observed.backup === null)
+    return {
+      reason: REASONS.backupNotFound,
+      message: `EtcdBackup ${ref.name} does not exist in namespace ${ns}: create it, or restore from spec.source.destination and key`,
+    };
+  const first = observed.missing[0];
+  if (!first) return undefined;
+  const what = first.key
+    ? `Secret ${first.name} has no key ${first.key}`
+    : `Secret ${first.name} does not exist in namespace ${ns}`;
+  return {
+    reason: REASONS.secretNotFound,
+    message: `${what} (named by ${first.field}): create it; the restore starts once it exists`,
+  };
+}
+
+/**
+ * The EtcdRestore controller's decisions, pure: what was observed and `now`
+ * in; Jobs to create, the whole status and Events out. A restore runs once:
+ * once Completed or Failed, nothing more happens. Before that the status is
+ * rebuilt from the previous status and the Jobs' results.
+ */
+export function planRestore(observed: ObservedRestore, now: Date): RestorePlan {
+  const previous = observed.restore.status ?? {};
+  const generation = observed.restore.metadata?.generation;
+  const keep = (status: EtcdRestoreStatus): RestorePlan => ({
+    actions: [],
+    status: generation === undefined ? status : { ...status, observedGeneration: generation },
+    events: [],
+  });
+  if (previous.phase && TERMINAL.has(previous.phase)) return keep(previous);
+  const draft = new Draft(observed, now);
+  const problem = observed.jobs.length === 0 ? blocked(draft) : undefined;
+  if (problem) {
+    const changed = draft.set(
+      RESTORE_CONDITIONS.sourceValid,
+      'False',
+      problem.reason,
+      problem.message,
+    );
+    if (changed) draft.events.push({ type: 'Warning', ...problem });
+    return {
+      actions: [],
+      status: compact({
+        ...previous,
+        phase: 'Pending',
+        conditions: draft.conditions,
+        message: problem.message,
+        ...(generation === undefined ? {} : { observedGeneration: generation }),
+      }),
+      events: draft.events,
+      requeueAfterMs: MISSING_REFERENCE_REQUEUE_MS,
+    };
+  }
+  return planRunning(draft, previous);
+}
+
+function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {
+  const { observed, now } = draft;
+  const dryRun = observed.restore.spec.dryRun ?? DEFAULTS.dryRun;
+  const wanted = desiredJobs(observed);
+  const seen = new Set(observed.jobs.map((j) => j.name));
+  const actions = wanted.filter((w) => !seen.has(w.jobName));
+  const jobs = wanted.map((w) => observed.jobs.find((j) => j.name === w.jobName));
+  const startTime = previous.startTime ?? formatConditionTime(now);
+  if (!previous.startTime)
+    draft.events.push({
+      type: 'Normal',
+      reason: 'RestoreStarted',
+      message: `${dryRun ? 'dry run' : `${observed.restore.spec.mode} restore`} started: ${wanted.length} Job(s)`,
+    });
+  const finished = jobs.every(
+    (j): j is ObservedRestoreJob => j !== undefined && j.state !== 'active',
+  );
+  const outcome: Outcome | undefined = finished ? finishedOutcome(jobs, dryRun) : undefined;
+  applyConditions(draft, jobs, outcome, dryRun);
+  const snapshot = snapshotStatus(jobs) ?? previous.snapshot;
+  const members = memberStatus(observed, wanted, jobs);
+  let phase: RestorePhase = dryRun ? 'Verifying' : 'Restoring';
+  let completionTime: string | undefined;
+  let message = dryRun ? 'verifying the snapshot' : `restoring: ${wanted.length} Job(s) running`;
+  if (outcome) {
+    phase = outcome.succeeded ? 'Completed' : 'Failed';
+    completionTime = formatConditionTime(outcome.completionTime ?? now);
+    message = outcome.message;
+    draft.events.push({
+      type: outcome.succeeded ? 'Normal' : 'Warning',
+      reason: outcome.eventReason,
+      message: outcome.message,
+    });
+  }
+  const generation = observed.restore.metadata?.generation;
+  return {
+    actions,
+    status: compact({
+      ...previous,
+      phase,
+      conditions: draft.conditions,
+      startTime,
+      ...(completionTime ? { completionTime } : {}),
+      ...(snapshot ? { snapshot } : {}),
+      ...(members ? { members } : {}),
+      message,
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+    }),
+    events: draft.events,
+  };
+}
+
+const SOURCE_REASONS: ReadonlySet<string> = new Set([
+  REASONS.snapshotNotFound,
+  REASONS.noSnapshotBefore,
+  REASONS.decryptionFailed,
+  'BucketNotFound',
+  'AccessDenied',
+  'InvalidCredentials',
+  'StoreUnreachable',
+  'StoreTlsError',
+]);
+
+function applyConditions(
+  draft: Draft,
+  jobs: ReadonlyArray<ObservedRestoreJob | undefined>,
+  outcome: Outcome | undefined,
+  dryRun: boolean,
+): void {
+  const results = jobs.flatMap((j) => (j?.result ? [j.result] : []));
+  const sourceProblem = results.find((r) => !r.succeeded && SOURCE_REASONS.has(r.reason));
+  const resolved = results.find((r) => r.snapshot);
+  const { sourceValid, checksumVerified, restored } = RESTORE_CONDITIONS;
+  if (sourceProblem) draft.set(sourceValid, 'False', sourceProblem.reason, sourceProblem.message);
+  else if (resolved?.snapshot)
+    draft.set(
+      sourceValid,
+      'True',
+      REASONS.sourceResolved,
+      `snapshot ${resolved.snapshot.uri}, revision ${resolved.snapshot.revision}`,
+    );
+  else
+    draft.set(sourceValid, 'Unknown', REASONS.inProgress, 'the restore Job resolves the snapshot');
+  const mismatch = results.find((r) => r.checksumVerified === false);
+  const verified = results.find((r) => r.checksumVerified === true);
+  if (mismatch)
+    draft.set(
+      checksumVerified,
+      'False',
+      mismatch.reason === 'SnapshotCorrupt' ? 'SnapshotCorrupt' : REASONS.checksumMismatch,
+      mismatch.message,
+    );
+  else if (verified?.snapshot)
+    draft.set(
+      checksumVerified,
+      'True',
+      REASONS.checksumVerified,
+      `sha256 ${verified.snapshot.sha256} matched the manifest and etcd's trailer`,
+    );
+  else if (outcome && !outcome.succeeded)
+    draft.set(
+      checksumVerified,
+      'Unknown',
+      outcome.reason,
+      'the snapshot was not verified: the restore stopped before',
+    );
+  else
+    draft.set(
+      checksumVerified,
+      'Unknown',
+      REASONS.inProgress,
+      'the restore Job verifies the snapshot before touching any target',
+    );
+  if (!outcome) draft.set(restored, 'Unknown', REASONS.inProgress, 'the restore is running');
+  else if (!outcome.succeeded) draft.set(restored, 'False', outcome.reason, outcome.message);
+  else if (dryRun) draft.set(restored, 'False', REASONS.dryRun, outcome.message);
+  else draft.set(restored, 'True', REASONS.restored, outcome.message);
+}
+
+/** Drops undefined fields, so the status compares equal to what the apiserver returns. */
+function compact(status: EtcdRestoreStatus): EtcdRestoreStatus {
+  return Object.fromEntries(
+    Object.entries(status).filter(([, v]) => v !== undefined),
+  ) as EtcdRestoreStatus;
+}

@@ -1,0 +1,169 @@
+import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
+import {
+  API_VERSION,
+  KINDS,
+  REASONS,
+  RESTORE_CONDITIONS,
+  type EtcdBackup,
+  type EtcdRestore,
+  type EtcdRestoreStatus,
+} from '../../api/v1alpha1/index.js';
+import { formatConditionTime, setCondition } from '../../domain/conditions.js';
+import { restoreJobSpec, type RestoreJobInput } from '../../domain/job-spec-restore.js';
+import { JobSpecError } from '../../domain/job-spec-wiring.js';
+import { isKubeError } from '../../kube/errors.js';
+import type { EventRecorder } from '../../kube/events.js';
+import type { CustomResourcePort, JobPort } from '../../kube/ports.js';
+import type { ResourceClient } from '../../kube/resource-client.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Clock } from '../clock.js';
+import type { ReconcileResult } from '../manager.js';
+import { mergePatch, sameJson } from '../backup/status-patch.js';
+import { restoreStamp } from './names.js';
+import { observeRestore, type RestoreObserveDeps } from './observe.js';
+import { planRestore, type CreateRestoreJob, type PlannedEvent } from './plan.js';
+
+export type RestoreJobBuilder = (input: RestoreJobInput) => {
+  readonly job: unknown;
+  readonly configMap: unknown;
+};
+
+export type RestoreReconcileDeps = RestoreObserveDeps & {
+  readonly clock: Pick<Clock, 'now'>;
+  readonly jobs: Pick<JobPort, 'create'>;
+  readonly configMaps: Pick<ResourceClient<V1ConfigMap>, 'create'>;
+  readonly restoreClient: Pick<CustomResourcePort<EtcdRestore>, 'patchStatus'>;
+  readonly events: EventRecorder;
+  readonly buildJob: RestoreJobBuilder;
+  readonly image: string;
+  readonly logger: Logger;
+};
+
+/**
+ * One level-triggered pass over an EtcdRestore: observe (reads only), plan
+ * (pure), create the planned Jobs (AlreadyExists is success: names are
+ * deterministic), emit the plan's Events, one status write when it changed.
+ * A spec the Job builder refuses is a user error: the restore fails, with
+ * the builder's message, instead of being retried.
+ */
+export async function reconcileRestore(
+  key: string,
+  deps: RestoreReconcileDeps,
+): Promise<ReconcileResult> {
+  const observed = await observeRestore(key, deps);
+  if (!observed) return {};
+  const { restore } = observed;
+  const log = deps.logger.child({
+    kind: KINDS.restore,
+    namespace: restore.metadata?.namespace,
+    name: restore.metadata?.name,
+    generation: restore.metadata?.generation,
+  });
+  const now = new Date(deps.clock.now());
+  let plan = planRestore(observed, now);
+  try {
+    for (const action of plan.actions)
+      await createJob(action, restore, observed.backup ?? undefined, plan.status, deps, log);
+  } catch (err) {
+    if (!(err instanceof JobSpecError)) throw err;
+    plan = invalidSpec(plan, err.message, now);
+  }
+  await recordEvents(restore, plan.events, deps.events);
+  await writeStatus(restore, plan.status, deps, log);
+  return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+}
+
+async function createJob(
+  action: CreateRestoreJob,
+  restore: EtcdRestore,
+  backup: EtcdBackup | undefined,
+  status: EtcdRestoreStatus,
+  deps: RestoreReconcileDeps,
+  log: Logger,
+): Promise<void> {
+  const member =
+    action.member === undefined ? undefined : restore.spec.dataDir?.members[action.member];
+  const built = deps.buildJob({
+    restore,
+    ...(backup ? { backup } : {}),
+    jobName: action.jobName,
+    image: deps.image,
+    ...(member ? { member } : {}),
+    stamp: restoreStamp(new Date(status.startTime ?? deps.clock.now())),
+  });
+  const ignoreExisting = async (call: () => Promise<unknown>) => {
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      if (isKubeError(err, 'AlreadyExists')) return false;
+      throw err;
+    }
+  };
+  // ConfigMap first: the Pod mounts it.
+  await ignoreExisting(() => deps.configMaps.create(built.configMap as V1ConfigMap));
+  const created = await ignoreExisting(() => deps.jobs.create(built.job as V1Job));
+  log.info({ job: action.jobName, member: member?.name, existed: !created }, 'restore Job created');
+}
+
+function invalidSpec(
+  plan: ReturnType<typeof planRestore>,
+  message: string,
+  now: Date,
+): ReturnType<typeof planRestore> {
+  const conditions = setCondition(
+    plan.status.conditions ?? [],
+    { type: RESTORE_CONDITIONS.restored, status: 'False', reason: REASONS.invalidSpec, message },
+    now,
+  );
+  return {
+    actions: [],
+    events: [{ type: 'Warning', reason: REASONS.invalidSpec, message }],
+    status: {
+      ...plan.status,
+      phase: 'Failed',
+      completionTime: formatConditionTime(now),
+      message,
+      conditions,
+    },
+  };
+}
+
+async function writeStatus(
+  restore: EtcdRestore,
+  status: EtcdRestoreStatus,
+  deps: RestoreReconcileDeps,
+  log: Logger,
+): Promise<void> {
+  const previous = restore.status ?? {};
+  if (sameJson(previous, status)) return;
+  const { namespace = '', name = '', resourceVersion } = restore.metadata ?? {};
+  const patch = {
+    metadata: resourceVersion === undefined ? {} : { resourceVersion },
+    status: mergePatch(previous, status),
+  };
+  try {
+    await deps.restoreClient.patchStatus(namespace, name, patch);
+  } catch (err) {
+    if (isKubeError(err, 'NotFound')) return;
+    throw err;
+  }
+  log.debug({ phase: status.phase }, 'status updated');
+}
+
+async function recordEvents(
+  restore: EtcdRestore,
+  events: readonly PlannedEvent[],
+  recorder: EventRecorder,
+): Promise<void> {
+  const regarding = {
+    apiVersion: API_VERSION,
+    kind: KINDS.restore,
+    namespace: restore.metadata?.namespace ?? '',
+    name: restore.metadata?.name ?? '',
+    ...(restore.metadata?.uid ? { uid: restore.metadata.uid } : {}),
+  };
+  for (const e of events) await recorder.record(regarding, e.type, e.reason, e.message);
+}
+
+export const defaultRestoreJobBuilder: RestoreJobBuilder = restoreJobSpec;

@@ -1,0 +1,304 @@
+import path from 'node:path';
+import { AGENT_EXIT_CODES } from '../agent/exit-codes.js';
+import {
+  REFUSED_EXIT_CODE,
+  RESTORE_DATA_MOUNT,
+  RESTORE_IDENTITY_DIR,
+  RESTORE_WORK_DIR,
+  type DataDirTargetConfig,
+  type RestoreAgentConfig,
+  type RestoreSourceConfig,
+} from '../agent/restore/contract.js';
+import { API_VERSION, DEFAULTS, KINDS, LABELS, MANAGED_BY } from '../api/v1alpha1/constants.js';
+import type { EtcdBackup } from '../api/v1alpha1/etcd-backup.js';
+import type { EtcdRestore } from '../api/v1alpha1/etcd-restore.js';
+import { parseDuration } from './duration.js';
+import { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME } from './job-spec-pod.js';
+import { restorePodSpec, type RestorePodSpecShape } from './job-spec-restore-pod.js';
+import { destinationWiring, etcdWiring, JobSpecError, type Wiring } from './job-spec-wiring.js';
+import type { ConfigMapShape, JobShape, StringMap, VolumeShape } from './kube-shapes.js';
+
+export const RESTORE_COMPONENT = 'restore';
+const MEMBER_VOLUME = 'etcd-snapshot-member';
+const IDENTITY_VOLUME = 'etcd-snapshot-identity';
+const IDENTITY_FILE = 'identity.txt';
+/** Transient failures (etcd or S3 unreachable) are retried; the rest fail the Job at once. */
+const RESTORE_BACKOFF_LIMIT = 2;
+
+type Member = NonNullable<EtcdRestore['spec']['dataDir']>['members'][number];
+
+export interface RestoreJobInput {
+  /** As read from the API: defaults may be missing (DEFAULTS fills them). */
+  readonly restore: EtcdRestore;
+  /** The EtcdBackup named by source.backupRef. */
+  readonly backup?: EtcdBackup;
+  readonly jobName: string;
+  readonly image: string;
+  /** DataDir (not a dry run): the member this Job restores. */
+  readonly member?: Member;
+  /** The restore's start, UTC yyyymmddThhmmssZ: names every member's kept previous directory. */
+  readonly stamp: string;
+}
+
+export interface RestoreJobSpec {
+  readonly job: JobShape & { spec: { template: { spec: RestorePodSpecShape } } };
+  readonly configMap: ConfigMapShape;
+  readonly config: RestoreAgentConfig;
+}
+
+function identity(restore: EtcdRestore) {
+  const { name, namespace, uid } = restore.metadata ?? {};
+  if (!name || !namespace || !uid)
+    throw new JobSpecError('the EtcdRestore needs metadata.name, namespace and uid');
+  return { name, namespace, uid };
+}
+
+function sourceOf(input: RestoreJobInput): { wiring: Wiring; source: RestoreSourceConfig } {
+  const { source } = input.restore.spec;
+  const destination = source.backupRef
+    ? input.backup?.spec.destination
+    : (source.destination ?? undefined);
+  if (!destination)
+    throw new JobSpecError(
+      source.backupRef
+        ? `EtcdBackup ${source.backupRef.name} is needed to find the snapshot's destination`
+        : 'spec.source needs destination and key, or backupRef',
+    );
+  const d = destinationWiring(destination);
+  const wiring: Wiring = { volumes: [...d.volumes], mounts: [...d.mounts], env: [...d.env] };
+  const ref = source.backupRef;
+  const pick: Pick<RestoreSourceConfig, 'key' | 'name' | 'latestBefore'> = ref
+    ? (ref.snapshot ?? DEFAULTS.snapshot) !== 'latest'
+      ? { key: ref.snapshot! }
+      : { name: ref.name, ...(ref.latestBefore ? { latestBefore: ref.latestBefore } : {}) }
+    : { key: source.key! };
+  const secret = source.decryptionSecretRef;
+  if (!secret) return { wiring, source: { destination: d.url, ...pick } };
+  wiring.volumes.push({
+    name: IDENTITY_VOLUME,
+    secret: {
+      secretName: secret.name,
+      items: [{ key: secret.key ?? DEFAULTS.identityKey, path: IDENTITY_FILE }],
+    },
+  });
+  wiring.mounts.push({ name: IDENTITY_VOLUME, mountPath: RESTORE_IDENTITY_DIR, readOnly: true });
+  return {
+    wiring,
+    source: {
+      destination: d.url,
+      ...pick,
+      identityFile: `${RESTORE_IDENTITY_DIR}/${IDENTITY_FILE}`,
+    },
+  };
+}
+
+/** The member's volume (the data directory's parent for a host path) and its container paths. */
+function memberWiring(member: Member): {
+  wiring: Wiring;
+  dataDir: string;
+  swap: DataDirTargetConfig['swap'];
+} {
+  const sub = member.dataDirSubPath;
+  if (member.hostPath) {
+    const full = path.posix.join(member.hostPath.path, sub ?? '');
+    const volume: VolumeShape = {
+      name: MEMBER_VOLUME,
+      hostPath: { path: path.posix.dirname(full), type: 'DirectoryOrCreate' },
+    };
+    return {
+      wiring: {
+        volumes: [volume],
+        mounts: [{ name: MEMBER_VOLUME, mountPath: RESTORE_DATA_MOUNT }],
+        env: [],
+      },
+      dataDir: path.posix.join(RESTORE_DATA_MOUNT, path.posix.basename(full)),
+      swap: 'directory',
+    };
+  }
+  const claim = member.persistentVolumeClaim;
+  if (!claim)
+    throw new JobSpecError(`member ${member.name} needs hostPath or persistentVolumeClaim`);
+  return {
+    wiring: {
+      volumes: [{ name: MEMBER_VOLUME, persistentVolumeClaim: { claimName: claim.claimName } }],
+      mounts: [{ name: MEMBER_VOLUME, mountPath: RESTORE_DATA_MOUNT }],
+      env: [],
+    },
+    dataDir: sub ? path.posix.join(RESTORE_DATA_MOUNT, sub) : RESTORE_DATA_MOUNT,
+    // The volume root cannot be renamed: its `member` folder is swapped instead.
+    swap: sub ? 'directory' : 'member',
+  };
+}
+
+/** --initial-cluster of the restored cluster: spec.dataDir.initialCluster or every member's peer URL. */
+export function initialClusterOf(restore: EtcdRestore): string {
+  const d = restore.spec.dataDir;
+  if (!d) return '';
+  return d.initialCluster ?? d.members.map((m) => `${m.name}=${m.peerURL}`).join(',');
+}
+
+/** A token unique to this restore, so the restored members never join an old cluster's peers. */
+export function clusterTokenOf(restore: EtcdRestore): string {
+  const uid = restore.metadata?.uid ?? '';
+  return (
+    restore.spec.dataDir?.initialClusterToken ??
+    `${restore.metadata?.name ?? 'etcd'}-${uid.slice(0, 8)}`
+  );
+}
+
+function dataDirTarget(
+  input: RestoreJobInput,
+  member: Member,
+  wired: ReturnType<typeof memberWiring>,
+) {
+  const d = input.restore.spec.dataDir!;
+  const target: DataDirTargetConfig = {
+    member: { name: member.name, peerURL: member.peerURL },
+    dataDir: wired.dataDir,
+    swap: wired.swap,
+    initialCluster: initialClusterOf(input.restore),
+    initialClusterToken: clusterTokenOf(input.restore),
+    bumpRevision: d.bumpRevision ?? DEFAULTS.bumpRevision,
+    markCompacted: d.markCompacted ?? DEFAULTS.markCompacted,
+    stamp: input.stamp,
+  };
+  return target;
+}
+
+function activeDeadlineSeconds(restore: EtcdRestore): number {
+  const text = restore.spec.restoreTimeout ?? DEFAULTS.restoreTimeout;
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    throw new JobSpecError(`spec.restoreTimeout: ${(err as Error).message}`);
+  }
+  if (ms <= 0) throw new JobSpecError('spec.restoreTimeout must be longer than 0, e.g. 1h');
+  return Math.ceil(ms / 1000);
+}
+
+/**
+ * The Job (and the ConfigMap holding its RestoreAgentConfig) for a Logical
+ * restore or a dry run, or for one DataDir member. Pure; never sees a secret
+ * value. Throws JobSpecError for a spec the schema should have refused.
+ */
+export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
+  const id = identity(input.restore);
+  const { spec } = input.restore;
+  const dryRun = spec.dryRun ?? DEFAULTS.dryRun;
+  const { wiring: sourceWiring, source } = sourceOf(input);
+  const parts: Wiring[] = [sourceWiring];
+  let logical: RestoreAgentConfig['logical'];
+  let dataDir: DataDirTargetConfig | undefined;
+  let hostFiles = Boolean(
+    input.backup?.spec.destination.volume?.hostPath ?? spec.source.destination?.volume?.hostPath,
+  );
+  if (spec.mode === 'Logical') {
+    const l = spec.logical;
+    if (!l) throw new JobSpecError('mode Logical needs spec.logical');
+    const etcd = etcdWiring(l.etcd);
+    parts.push(etcd);
+    hostFiles ||= Boolean(l.etcd.tlsFiles);
+    logical = {
+      etcd: {
+        endpoints: [...l.etcd.endpoints],
+        ...(etcd.tls ? { tls: etcd.tls } : {}),
+        ...(l.etcd.authSecretRef ? { auth: true } : {}),
+        dialTimeout: l.etcd.dialTimeout ?? DEFAULTS.dialTimeout,
+        streamIdleTimeout: l.etcd.streamIdleTimeout ?? DEFAULTS.streamIdleTimeout,
+      },
+      prefix: l.prefix ?? DEFAULTS.logicalPrefix,
+      overwrite: l.overwrite ?? DEFAULTS.overwrite,
+    };
+  } else if (input.member && !dryRun) {
+    const wired = memberWiring(input.member);
+    parts.push(wired.wiring);
+    hostFiles ||= Boolean(input.member.hostPath);
+    dataDir = dataDirTarget(input, input.member, wired);
+  } else if (!dryRun) {
+    throw new JobSpecError('a DataDir restore Job is built for one member');
+  }
+  const config: RestoreAgentConfig = {
+    apiVersion: API_VERSION,
+    kind: 'RestoreAgentConfig',
+    restore: id,
+    job: input.jobName,
+    mode: spec.mode,
+    dryRun,
+    source,
+    workDir: RESTORE_WORK_DIR,
+    ...(logical ? { logical } : {}),
+    ...(dataDir ? { dataDir } : {}),
+  };
+  const wiring: Wiring = {
+    volumes: parts.flatMap((p) => p.volumes),
+    mounts: parts.flatMap((p) => p.mounts),
+    env: parts.flatMap((p) => p.env),
+  };
+  const t = spec.jobTemplate ?? {};
+  const labels: StringMap = {
+    ...t.metadata?.labels,
+    [LABELS.restore]: id.name,
+    ...(input.member ? { [LABELS.member]: input.member.name } : {}),
+    [LABELS.managedBy]: MANAGED_BY,
+    [LABELS.component]: RESTORE_COMPONENT,
+  };
+  const annotations: StringMap = { ...t.metadata?.annotations };
+  const owner = {
+    apiVersion: API_VERSION,
+    kind: KINDS.restore,
+    name: id.name,
+    uid: id.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+  const meta = (name: string) => ({
+    name,
+    namespace: id.namespace,
+    ownerReferences: [{ ...owner }],
+  });
+  const job: RestoreJobSpec['job'] = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { ...meta(input.jobName), labels: { ...labels }, annotations: { ...annotations } },
+    spec: {
+      backoffLimit: RESTORE_BACKOFF_LIMIT,
+      activeDeadlineSeconds: activeDeadlineSeconds(input.restore),
+      podFailurePolicy: {
+        rules: [
+          {
+            action: 'FailJob',
+            onExitCodes: {
+              containerName: AGENT_CONTAINER_NAME,
+              operator: 'In',
+              values: [
+                AGENT_EXIT_CODES.invalidConfig,
+                AGENT_EXIT_CODES.integrity,
+                REFUSED_EXIT_CODE,
+              ],
+            },
+          },
+          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+        ],
+      },
+      template: {
+        metadata: { labels: { ...labels }, annotations: { ...annotations } },
+        spec: restorePodSpec({
+          template: t,
+          image: input.image,
+          configMapName: input.jobName,
+          wiring,
+          hostFiles,
+          ...(input.member?.nodeName ? { nodeName: input.member.nodeName } : {}),
+        }),
+      },
+    },
+  };
+  const configMap: ConfigMapShape = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { ...meta(input.jobName), labels: { ...labels } },
+    data: { [AGENT_CONFIG_KEY]: `${JSON.stringify(config, null, 2)}\n` },
+  };
+  return { job, configMap, config };
+}
