@@ -34,11 +34,23 @@ export async function installCrds(bed: TestBed): Promise<void> {
   );
 }
 
+export interface OperatorOptions {
+  /** The replica's name: its log file (`<name>.log`) and POD_NAME, hence its Lease identity. */
+  readonly name?: string;
+  /** /healthz, /readyz and /metrics; a free port when omitted. */
+  readonly healthPort?: number;
+}
+
 /** `etcd-snapshot operator` as its own process against the bed, logging into the bed's directory. */
-export async function startOperator(bed: TestBed, leaseNamespace: string): Promise<ManagedProcess> {
+export async function startOperator(
+  bed: TestBed,
+  leaseNamespace: string,
+  options: OperatorOptions = {},
+): Promise<ManagedProcess> {
   const [node, ...cli] = productEntrypoint();
+  const name = options.name ?? 'operator';
   return new ManagedProcess({
-    name: 'operator',
+    name,
     command: node!,
     args: [
       ...cli,
@@ -48,10 +60,24 @@ export async function startOperator(bed: TestBed, leaseNamespace: string): Promi
       '--image',
       bed.operatorImage,
       '--health-port',
-      String(await freePort()),
+      String(options.healthPort ?? (await freePort())),
       '--leader-election-namespace',
       leaseNamespace,
     ],
-    logFile: path.join(bed.dir, 'operator.log'),
+    env: { POD_NAME: name },
+    logFile: path.join(bed.dir, `${name}.log`),
   });
+}
+
+/** The operator's /metrics text. */
+export async function scrapeMetrics(healthPort: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${healthPort}/metrics`);
+  if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
+  return response.text();
+}
+
+/** The value of one series in Prometheus text, e.g. `name{a="b"}`; undefined when absent. */
+export function metricValue(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
