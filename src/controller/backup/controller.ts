@@ -70,6 +70,7 @@ export function registerBackupController(options: BackupControllerOptions): Work
     buildCleanupJob: options.buildCleanupJob ?? cleanupJobSpec,
     image: options.image,
     metrics: createBackupMetrics(manager.registry),
+    superseded: new Map(),
   };
   const queue = manager.controller({
     name: BACKUP_CONTROLLER_NAME,

@@ -24,7 +24,16 @@ export type BackupReconcileDeps = BackupObserveDeps &
     readonly events: EventRecorder;
     readonly logger: Logger;
     readonly metrics?: BackupMetrics;
+    /**
+     * Per key, the resourceVersion this controller last wrote over. While the
+     * cache still shows it, the cache lags our own write: planning from it
+     * would only end in a Conflict, so the reconcile waits for the update.
+     */
+    readonly superseded?: Map<string, string>;
   };
+
+/** How soon to look again when the cache still shows a version we wrote over. */
+export const CACHE_LAG_REQUEUE_MS = 1000;
 
 /**
  * One level-triggered pass over an EtcdBackup: observe (reads only), plan
@@ -38,10 +47,15 @@ export async function reconcileBackup(
 ): Promise<ReconcileResult> {
   const observed = await observeBackup(key, deps);
   if (!observed) {
+    deps.superseded?.delete(key);
     if (deps.metrics) await forgetBackupMetrics(deps.metrics, labelsOf(key));
     return {};
   }
   const { backup } = observed;
+  const observedVersion = backup.metadata?.resourceVersion;
+  if (observedVersion !== undefined && deps.superseded?.get(key) === observedVersion)
+    return { requeueAfterMs: CACHE_LAG_REQUEUE_MS };
+  deps.superseded?.delete(key);
   const log = deps.logger.child({
     kind: KINDS.backup,
     namespace: backup.metadata?.namespace,
@@ -53,7 +67,15 @@ export async function reconcileBackup(
   for (const action of plan.actions) await executor.execute(action);
   await recordEvents(backup, plan.events, deps.events);
   if (executor.gone) return {};
-  await writeStatusIfChanged(backup, plan.status, executor.resourceVersion, deps, log);
+  const wrote = await writeStatusIfChanged(
+    backup,
+    plan.status,
+    executor.resourceVersion,
+    deps,
+    log,
+  );
+  if ((wrote || executor.resourceVersion !== observedVersion) && observedVersion !== undefined)
+    deps.superseded?.set(key, observedVersion);
   if (deps.metrics) publishBackupMetrics(deps.metrics, labelsOf(key), plan.status, plan.finished);
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
 }

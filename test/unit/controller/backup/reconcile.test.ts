@@ -3,6 +3,7 @@ import { FINALIZER, LABELS, type EtcdBackup } from '../../../../src/api/v1alpha1
 import type { JobWithConfig, RunJobInput } from '../../../../src/controller/backup/job-builders.js';
 import { observeBackup } from '../../../../src/controller/backup/observe.js';
 import {
+  CACHE_LAG_REQUEUE_MS,
   reconcileBackup,
   type BackupReconcileDeps,
 } from '../../../../src/controller/backup/reconcile.js';
@@ -137,6 +138,25 @@ describe('reconcileBackup', () => {
       status: 409,
     });
     await expect(reconcileBackup('ns/nightly', t.deps)).rejects.toMatchObject({ code: 'Conflict' });
+  });
+
+  it('waits for the cache to show its own write instead of planning from the old version', async () => {
+    const t = setup(backup(), DUE);
+    const deps = { ...t.deps, superseded: new Map<string, string>() };
+    await reconcileBackup('ns/nightly', deps);
+    expect(t.backupClient.statusPatches).toHaveLength(1);
+    // The cache still holds resourceVersion 10: nothing is planned or written.
+    await expect(reconcileBackup('ns/nightly', deps)).resolves.toEqual({
+      requeueAfterMs: CACHE_LAG_REQUEUE_MS,
+    });
+    expect(t.backupClient.statusPatches).toHaveLength(1);
+    expect(t.jobs.created).toHaveLength(1);
+    // The update arrives: reconciling goes on from the new version.
+    const written = t.backupClient.statusPatches[0]!.patch.status as EtcdBackup['status'];
+    t.backups.upsert(backup({ metadata: { resourceVersion: '11' }, status: written }));
+    const next = await reconcileBackup('ns/nightly', deps);
+    expect(next.requeueAfterMs).not.toBe(CACHE_LAG_REQUEUE_MS);
+    expect(deps.superseded.get('ns/nightly')).not.toBe('10');
   });
 
   it('adds the finalizer first, and writes status against the new resourceVersion', async () => {
