@@ -101,7 +101,7 @@ export class Etcd3SnapshotSource implements EtcdSnapshotSource {
         return this.chosen.member;
       } catch (err) {
         client.close();
-        failures.push(toEtcdError(err, endpoint));
+        failures.push(await this.diagnose(err, endpoint));
       }
     }
     if (failures.length === 1) throw failures[0]!;
@@ -109,6 +109,31 @@ export class Etcd3SnapshotSource implements EtcdSnapshotSource {
       failures[0]!.code,
       `no etcd endpoint answered: ${failures.map((f) => f.message).join('; ')}`,
     );
+  }
+
+  /**
+   * With auth set, etcd3 first authenticates on a gRPC channel of its own, and
+   * a failed TLS handshake there surfaces as "No connection established. Last
+   * error: null": the certificate problem is lost and a wrong CA looks like an
+   * unreachable member. One more status call with the same TLS but no auth
+   * recovers the real cause; any other outcome keeps the first diagnosis.
+   */
+  private async diagnose(err: unknown, endpoint: string): Promise<EtcdError> {
+    const first = toEtcdError(err, endpoint);
+    const { auth, tls, dialTimeoutMs } = this.connection;
+    if (!auth || !tls?.ca || (first.code !== 'Unreachable' && first.code !== 'Timeout'))
+      return first;
+    const probe = new Etcd3(clientOptions({ ...this.connection, auth: undefined }, endpoint));
+    try {
+      const timeoutMs = dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
+      await probe.maintenance.status({ deadline: Date.now() + timeoutMs });
+      return first;
+    } catch (probeErr) {
+      const second = toEtcdError(probeErr, endpoint);
+      return second.code === 'TlsError' ? second : first;
+    } finally {
+      probe.close();
+    }
   }
 
   async openSnapshot(signal?: AbortSignal): Promise<SnapshotStream> {
