@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -461,5 +461,21 @@ describe('EtcdRestore', () => {
     expect(header!.split(/\s{2,}/)).toEqual(['NAME', 'PHASE', 'MODE', 'SOURCE', 'REVISION', 'AGE']);
     expect(row).toContain('Logical');
     expect(row).toContain('nightly');
+  });
+});
+
+describe('docs/samples', () => {
+  const samples = readdirSync('docs/samples').filter((f) => f.endsWith('.yaml'));
+
+  it.each(samples)('%s is accepted by the CRDs as written', async (file) => {
+    const parsed = parse(readFileSync(path.join('docs/samples', file), 'utf8')) as {
+      kind: string;
+      metadata: { namespace?: string };
+    };
+    const kind: Kind = parsed.kind === 'EtcdBackup' ? 'backup' : 'restore';
+    // The samples name their own namespaces; create them here under the test namespace.
+    const body = { ...parsed, metadata: { ...parsed.metadata, namespace: NAMESPACE } };
+    const created = await create(kind, body as unknown as EtcdBackup);
+    expect(created.metadata?.uid).toBeDefined();
   });
 });
