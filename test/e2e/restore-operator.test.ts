@@ -1,0 +1,392 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { Etcd3 } from 'etcd3';
+import {
+  API_VERSION,
+  GROUP,
+  KINDS,
+  PLURALS,
+  VERSION,
+  type EtcdBackup,
+  type EtcdRestore,
+} from '../../src/api/v1alpha1/index.js';
+import { useTestBed } from '../support/bed-suite.js';
+import { currentRevision, readAllKeys } from '../support/etcd-data.js';
+import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
+import { bedKubectl, installCrds, startOperator } from '../support/operator.js';
+import { resolveBinary } from '../support/testbed/binaries.js';
+import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
+import type { ManagedProcess } from '../support/testbed/managed-process.js';
+import { freePort } from '../support/testbed/ports.js';
+import { createBucket } from '../support/testbed/versitygw.js';
+import { waitFor } from '../support/wait.js';
+
+// The operator image ships etcdutl on PATH; the node agent gives its containers this PATH.
+process.env.PATH = `${path.dirname(resolveBinary('etcdutl'))}:${process.env.PATH ?? ''}`;
+
+const bed = useTestBed();
+const ns = 'restore-e2e';
+const bucket = 'restore-e2e';
+let operator: ManagedProcess;
+let source: EtcdServer;
+let src: Etcd3;
+const targets: EtcdServer[] = [];
+let plain: NonNullable<NonNullable<EtcdBackup['status']>['lastSnapshot']>;
+let atSnapshot: Map<string, string>;
+let identity: string;
+
+const kubectl = (...args: string[]) => bedKubectl(bed())(...args);
+const custom = () => bed().kubeConfig.makeApiClient(CustomObjectsApi);
+
+async function create(
+  plural: string,
+  kind: string,
+  name: string,
+  spec: unknown,
+  namespace = ns,
+): Promise<void> {
+  await custom().createNamespacedCustomObject({
+    group: GROUP,
+    version: VERSION,
+    namespace,
+    plural,
+    body: { apiVersion: API_VERSION, kind, metadata: { name }, spec },
+  });
+}
+
+const createRestore = (name: string, spec: EtcdRestore['spec'], namespace = ns) =>
+  create(PLURALS.restore, KINDS.restore, name, spec, namespace);
+
+async function getRestore(name: string, namespace = ns): Promise<EtcdRestore> {
+  return JSON.parse(
+    await kubectl('get', '-n', namespace, `etcdrestore/${name}`, '-o', 'json'),
+  ) as EtcdRestore;
+}
+
+/** Waits until the restore is Completed or Failed and returns it. */
+async function finished(name: string, namespace = ns): Promise<EtcdRestore> {
+  return waitFor(
+    async () => {
+      const r = await getRestore(name, namespace);
+      return r.status?.phase === 'Completed' || r.status?.phase === 'Failed' ? r : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: `EtcdRestore ${name} to finish` },
+  );
+}
+
+const condition = (r: EtcdRestore, type: string) =>
+  r.status?.conditions?.find((c) => c.type === type);
+
+function destination() {
+  const { s3 } = bed();
+  return {
+    s3: {
+      bucket,
+      prefix: 'bed/',
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentialsSecretRef: { name: 's3-creds' },
+    },
+  };
+}
+
+async function target(): Promise<{ server: EtcdServer; client: Etcd3 }> {
+  const server = await startEtcd({ dir: path.join(bed().dir, `target-${targets.length}`) });
+  targets.push(server);
+  return { server, client: new Etcd3({ hosts: server.endpoint }) };
+}
+
+async function secret(name: string, stringData: Record<string, string>, namespace = ns) {
+  await bed()
+    .kubeConfig.makeApiClient(CoreV1Api)
+    .createNamespacedSecret({ namespace, body: { metadata: { name }, stringData } });
+}
+
+async function backUp(name: string, extra: Partial<EtcdBackup['spec']> = {}) {
+  await create(PLURALS.backup, KINDS.backup, name, {
+    etcd: { endpoints: [source.endpoint] },
+    destination: destination(),
+    ...extra,
+  });
+  await kubectl(
+    'wait',
+    '--for=condition=LastBackupSucceeded',
+    '-n',
+    ns,
+    `etcdbackup/${name}`,
+    '--timeout=120s',
+  );
+  const backup = JSON.parse(
+    await kubectl('get', '-n', ns, `etcdbackup/${name}`, '-o', 'json'),
+  ) as EtcdBackup;
+  return backup.status!.lastSnapshot!;
+}
+
+beforeAll(async () => {
+  const { s3 } = bed();
+  await installCrds(bed());
+  await bed().createNamespace(ns);
+  await secret('s3-creds', {
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+  });
+  await createBucket(s3, bucket);
+  source = await startEtcd({ dir: path.join(bed().dir, 'source') });
+  src = new Etcd3({ hosts: source.endpoint });
+  await writeK8sWorkload(src, 150);
+  operator = await startOperator(bed(), 'default');
+  plain = await backUp('plain');
+  atSnapshot = await readAllKeys(src, plain.revision);
+  identity = await generateIdentity();
+  await secret('age-identity', { 'identity.txt': `${identity}\n` });
+  // History after the snapshot must not leak into a restore.
+  await src.put('/registry/pods/prod/after-snapshot').value('new');
+}, 300_000);
+
+afterAll(async () => {
+  src?.close();
+  await operator?.stop();
+  await Promise.all([source?.stop(), ...targets.map((t) => t.stop())]);
+});
+
+const logical = (endpoint: string, extra: Record<string, unknown> = {}) => ({
+  mode: 'Logical' as const,
+  logical: { etcd: { endpoints: [endpoint], dialTimeout: '3s' }, ...extra },
+});
+
+describe('Logical', () => {
+  let t: { server: EtcdServer; client: Etcd3 };
+  beforeAll(async () => {
+    t = await target();
+  });
+  afterAll(() => t?.client.close());
+
+  it('restores the latest snapshot of an EtcdBackup into a second etcd: keys equal the snapshot at its revision', async () => {
+    await createRestore('logical', {
+      source: { backupRef: { name: 'plain' } },
+      ...logical(t.server.endpoint),
+    });
+    const r = await finished('logical');
+    expect(r.status).toMatchObject({
+      phase: 'Completed',
+      snapshot: { revision: plain.revision, sha256: plain.sha256 },
+    });
+    expect(condition(r, 'Restored')).toMatchObject({ status: 'True', reason: 'Restored' });
+    expect(condition(r, 'ChecksumVerified')).toMatchObject({ status: 'True' });
+    expect(r.status?.snapshot?.content?.liveKeys).toBe(atSnapshot.size);
+    expect(await readAllKeys(t.client)).toEqual(atSnapshot);
+    const table = await kubectl('get', '-n', ns, 'etcdrestore/logical');
+    expect(table).toMatch(/PHASE\s+MODE\s+SOURCE\s+REVISION\s+AGE/);
+    expect(table).toMatch(new RegExp(`Completed\\s+Logical\\s+plain\\s+${plain.revision!}`));
+    expect(await kubectl('get', 'events', '-n', ns, '-o', 'json')).toContain(
+      '"reason": "Restored"',
+    );
+  });
+
+  it('refuses a non-empty target without overwrite: Failed, TargetNotEmpty, target untouched', async () => {
+    await t.client.put('/registry/pods/prod/local-change').value('keep me');
+    const before = await readAllKeys(t.client);
+    await createRestore('refused', {
+      source: { backupRef: { name: 'plain' } },
+      ...logical(t.server.endpoint),
+    });
+    const r = await finished('refused');
+    expect(r.status?.phase).toBe('Failed');
+    expect(condition(r, 'Restored')).toMatchObject({ status: 'False', reason: 'TargetNotEmpty' });
+    expect(condition(r, 'Restored')?.message).toMatch(/overwrite: true/);
+    expect(await readAllKeys(t.client)).toEqual(before);
+  });
+
+  it('a dry run resolves and verifies the source, reports its content, changes nothing', async () => {
+    const before = await readAllKeys(t.client);
+    await createRestore('dry', {
+      source: { backupRef: { name: 'plain' } },
+      ...logical(t.server.endpoint),
+      dryRun: true,
+    });
+    const r = await finished('dry');
+    expect(r.status?.phase).toBe('Completed');
+    expect(condition(r, 'Restored')).toMatchObject({ status: 'False', reason: 'DryRun' });
+    expect(condition(r, 'ChecksumVerified')).toMatchObject({ status: 'True' });
+    expect(r.status?.snapshot?.content?.liveKeys).toBe(atSnapshot.size);
+    expect(await readAllKeys(t.client)).toEqual(before);
+  });
+
+  it('with a prefix and overwrite replaces only that range', async () => {
+    await t.client.put('/other/keep').value('outside');
+    const prefix = '/registry/pods/';
+    await createRestore('prefix', {
+      source: { backupRef: { name: 'plain', snapshot: plain.key } },
+      ...logical(t.server.endpoint, { prefix, overwrite: true }),
+    });
+    expect((await finished('prefix')).status?.phase).toBe('Completed');
+    const after = await readAllKeys(t.client);
+    const pick = (m: Map<string, string>, inside: boolean) =>
+      new Map([...m].filter(([k]) => k.startsWith(prefix) === inside));
+    expect(pick(after, true)).toEqual(pick(atSnapshot, true));
+    expect(after.get('/other/keep')).toBe(Buffer.from('outside').toString('base64'));
+  });
+
+  it('a tampered snapshot leaves the target untouched and sets ChecksumVerified False', async () => {
+    const stored = path.join(bed().s3.root, bucket, 'bed', plain.key);
+    const bytes = readFileSync(stored);
+    const before = await readAllKeys(t.client);
+    try {
+      const tampered = Buffer.from(bytes);
+      tampered[Math.floor(tampered.length / 2)]! ^= 0x20;
+      writeFileSync(stored, tampered);
+      await createRestore('tampered', {
+        source: { backupRef: { name: 'plain', snapshot: plain.key } },
+        ...logical(t.server.endpoint, { overwrite: true }),
+      });
+      const r = await finished('tampered');
+      expect(r.status?.phase).toBe('Failed');
+      expect(condition(r, 'ChecksumVerified')).toMatchObject({
+        status: 'False',
+        reason: 'ChecksumMismatch',
+      });
+      expect(await readAllKeys(t.client)).toEqual(before);
+    } finally {
+      writeFileSync(stored, bytes);
+    }
+  });
+
+  it('a missing EtcdBackup keeps the restore Pending with SourceValid False, BackupNotFound', async () => {
+    await createRestore('no-backup', {
+      source: { backupRef: { name: 'does-not-exist' } },
+      ...logical(t.server.endpoint),
+    });
+    const r = await waitFor(
+      async () => {
+        const got = await getRestore('no-backup');
+        return condition(got, 'SourceValid')?.status === 'False' ? got : undefined;
+      },
+      { timeoutMs: 60_000, what: 'SourceValid False' },
+    );
+    expect(r.status?.phase).toBe('Pending');
+    expect(condition(r, 'SourceValid')).toMatchObject({ reason: 'BackupNotFound' });
+    expect(condition(r, 'SourceValid')?.message).toMatch(/does-not-exist.*create it/);
+  });
+});
+
+it('restores across clusters from a bare destination and key, without the EtcdBackup', async () => {
+  const other = 'restore-e2e-b';
+  const { s3 } = bed();
+  await bed().createNamespace(other);
+  await secret(
+    's3-creds',
+    { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+    other,
+  );
+  const t = await target();
+  try {
+    await createRestore(
+      'migrate',
+      { source: { destination: destination(), key: plain.key }, ...logical(t.server.endpoint) },
+      other,
+    );
+    const r = await finished('migrate', other);
+    expect(r.status?.phase).toBe('Completed');
+    expect(await readAllKeys(t.client)).toEqual(atSnapshot);
+  } finally {
+    t.client.close();
+  }
+});
+
+it('restores an encrypted snapshot with the identity from a Secret', async () => {
+  const sealed = await backUp('sealed', {
+    encryption: { recipients: [await identityToRecipient(identity)] },
+  });
+  const t = await target();
+  try {
+    await createRestore('sealed', {
+      source: { backupRef: { name: 'sealed' }, decryptionSecretRef: { name: 'age-identity' } },
+      ...logical(t.server.endpoint),
+    });
+    const r = await finished('sealed');
+    expect(r.status?.phase).toBe('Completed');
+    expect(await readAllKeys(t.client)).toEqual(await readAllKeys(src, sealed.revision));
+  } finally {
+    t.client.close();
+  }
+});
+
+describe('DataDir', () => {
+  const member = (name: string, dataDir: string, peerPort: number) => ({
+    name,
+    peerURL: `http://127.0.0.1:${peerPort}`,
+    nodeName: bed().nodeName,
+    hostPath: { path: dataDir },
+  });
+
+  it('restores a hostPath data directory via the node agent; etcd starts on it with the data and a bumped revision', async () => {
+    const dataDir = path.join(bed().dir, 'member-a', 'etcd');
+    const old = await startEtcd({ dir: path.join(bed().dir, 'old-a'), dataDir });
+    await old.stop();
+    const peerPort = await freePort();
+    await createRestore('datadir', {
+      source: { backupRef: { name: 'plain' } },
+      mode: 'DataDir',
+      dataDir: { members: [member('a', dataDir, peerPort)], bumpRevision: 1_000_000 },
+    });
+    const r = await finished('datadir');
+    expect(r.status?.phase).toBe('Completed');
+    expect(r.status?.members).toEqual([
+      expect.objectContaining({ name: 'a', phase: 'Succeeded', job: 'datadir-m0' }),
+    ]);
+    expect(r.status?.members?.[0]?.previousDataDir).toMatch(/etcd\.previous-\d{8}T\d{6}Z$/);
+    const restored = await startEtcd({
+      dir: path.join(bed().dir, 'restored-a'),
+      dataDir,
+      name: 'a',
+      peerPort,
+    });
+    targets.push(restored);
+    const client = new Etcd3({ hosts: restored.endpoint });
+    try {
+      expect(await readAllKeys(client)).toEqual(atSnapshot);
+      expect(BigInt(await currentRevision(client))).toBeGreaterThanOrEqual(
+        BigInt(plain.revision!) + 1_000_000n,
+      );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a 3-member DataDir restore forms a healthy cluster with the snapshot data', async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    const names = ['m0', 'm1', 'm2'];
+    const dirs = names.map((n) => path.join(bed().dir, 'cluster', n));
+    await createRestore('cluster', {
+      source: { backupRef: { name: 'plain' } },
+      mode: 'DataDir',
+      dataDir: { members: names.map((n, i) => member(n, dirs[i]!, ports[i]!)) },
+    });
+    const r = await finished('cluster');
+    expect(r.status?.phase).toBe('Completed');
+    expect(r.status?.members?.map((m) => m.phase)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
+    const servers = await Promise.all(
+      names.map((n, i) =>
+        startEtcd({
+          dir: path.join(bed().dir, 'cluster-run', n),
+          dataDir: dirs[i]!,
+          name: n,
+          peerPort: ports[i]!,
+        }),
+      ),
+    );
+    targets.push(...servers);
+    const client = new Etcd3({ hosts: servers.map((s) => s.endpoint) });
+    try {
+      const members = await client.cluster.memberList({});
+      expect(members.members.map((m) => m.name).sort()).toEqual(names);
+      expect(await readAllKeys(client)).toEqual(atSnapshot);
+      await client.put('/after-restore').value('writable');
+    } finally {
+      client.close();
+    }
+  });
+});
