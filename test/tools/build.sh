@@ -3,7 +3,7 @@
 # directory holding its binaries. Binaries are cached outside git under
 #   $ETCD_SNAPSHOT_CACHE/bin/<component>-<version>-<pin hash>/
 # and rebuilt only when the pins (go.mod/go.sum) change.
-#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw | age
+#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw | age | helm
 #   build.sh all
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +16,8 @@ targets() {
     etcd-3.6|etcd-3.5) echo "etcd=go.etcd.io/etcd/server/v3 etcdutl=go.etcd.io/etcd/etcdutl/v3 etcdctl=go.etcd.io/etcd/etcdctl/v3" ;;
     versitygw) echo "versitygw=github.com/versity/versitygw/cmd/versitygw" ;;
     age) echo "age=filippo.io/age/cmd/age age-keygen=filippo.io/age/cmd/age-keygen" ;;
-    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw, age)" >&2; return 2 ;;
+    helm) echo "helm=helm.sh/helm/v4/cmd/helm" ;;
+    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw, age, helm)" >&2; return 2 ;;
   esac
 }
 
@@ -26,6 +27,9 @@ ldflags() {
     local minor=${version#v1.}; minor=${minor%%.*}
     local p=k8s.io/component-base/version
     echo "-s -w -X $p.gitVersion=$version -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  elif [ "$component" = helm ]; then
+    # As helm's own Makefile does, so `helm version` reports the pinned release.
+    echo "-s -w -X helm.sh/helm/v4/internal/version.version=$version -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
   else
     echo "-s -w"
   fi
@@ -55,7 +59,7 @@ build_one() {
 }
 
 if [ "${1:-}" = all ]; then
-  for c in kube etcd-3.6 etcd-3.5 versitygw age; do build_one "$c" >/dev/null; done
+  for c in kube etcd-3.6 etcd-3.5 versitygw age helm; do build_one "$c" >/dev/null; done
 else
   targets "${1:?usage: build.sh <component>|all}" >/dev/null
   build_one "$1"

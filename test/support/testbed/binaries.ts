@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A test-bed component built from a pinned wrapper module under test/tools/. */
-export type Component = 'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw' | 'age';
+export type Component = 'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw' | 'age' | 'helm';
 
 /** The default component of each binary; other versions get a suffixed env name. */
 const DEFAULT_COMPONENT: Record<string, Component> = {
@@ -17,6 +17,7 @@ const DEFAULT_COMPONENT: Record<string, Component> = {
   versitygw: 'versitygw',
   age: 'age',
   'age-keygen': 'age',
+  helm: 'helm',
 };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
