@@ -131,6 +131,13 @@ it('suspend stops new runs until resumed', async () => {
   expect(await fx.events(NAME)).toEqual(
     expect.arrayContaining([expect.stringMatching(/^Normal\/Suspended: /)]),
   );
+  await fx.mergePatch(NAME, { spec: { suspend: false } });
+  const resumed = await fx.waitUntil(
+    NAME,
+    'Suspended False',
+    (b) => findCondition(b.status?.conditions, 'Suspended')?.status === 'False',
+  );
+  expect(Date.parse(resumed.status!.nextScheduleTime!)).toBeGreaterThan(Date.now() - 60_000);
 });
 
 it('deleting it with deletionPolicy Delete removes every stored object of the backup', async () => {
