@@ -12,8 +12,8 @@ import {
   structuralProblems,
   type JsonSchema,
 } from '../../../src/api/v1alpha1/index.js';
+import { CRD_DIRS } from '../../../scripts/crd-dirs.js';
 
-const crdDir = path.resolve('crds');
 const schemaOf = (crd: ReturnType<typeof etcdBackupCrd>) =>
   crd.spec.versions[0]!.schema.openAPIV3Schema;
 
@@ -44,14 +44,14 @@ function* walk(schema: JsonSchema, where = ''): Generator<[string, JsonSchema]> 
 }
 
 describe('committed CRDs', () => {
-  it('match what the schema source generates', () => {
+  it.each(CRD_DIRS)('in %s/ match what the schema source generates', (dir) => {
     const generated = renderCrdFiles();
-    const committed = readdirSync(crdDir).filter((f) => f.startsWith('etcdsnapshot.dev_'));
+    const committed = readdirSync(dir).filter((f) => f.startsWith('etcdsnapshot.dev_'));
     expect(committed.sort()).toEqual([...generated.keys()].sort());
     for (const [name, content] of generated) {
-      const onDisk = readFileSync(path.join(crdDir, name), 'utf8');
+      const onDisk = readFileSync(path.join(dir, name), 'utf8');
       if (onDisk !== content) {
-        throw new Error(`crds/${name} is out of date with src/api/v1alpha1: run make generate`);
+        throw new Error(`${dir}/${name} is out of date with src/api/v1alpha1: run make generate`);
       }
     }
   });
