@@ -8,6 +8,7 @@ import { formatConditionTime } from '../../domain/conditions.js';
 import { formatDuration } from '../../domain/duration.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { recordRunResult, type RunRecord } from '../../domain/run-history.js';
+import { withFieldHint } from './failure-hints.js';
 import type { ObservedRun } from './observed.js';
 import { EVENT_REASONS, type FinishedRun, type PlanDraft } from './plan-draft.js';
 
@@ -56,7 +57,9 @@ export function historyEntry(run: ObservedRun, now: Date): HistoryEntry {
       ...base,
       result: result.succeeded ? 'Succeeded' : 'Failed',
       reason: result.succeeded ? REASONS.succeeded : result.reason,
-      message: result.message || (result.succeeded ? 'snapshot stored' : 'the run failed'),
+      message: result.succeeded
+        ? result.message || 'snapshot stored'
+        : withFieldHint(result.reason, result.message || 'the run failed'),
       ...(result.succeeded && result.snapshot ? { snapshotKey: result.snapshot.key } : {}),
     };
   }

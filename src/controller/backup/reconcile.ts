@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { ReconcileResult } from '../manager.js';
 import { BackupActionExecutor, type BackupWriteDeps } from './execute.js';
 import { observeBackup, type BackupObserveDeps } from './observe.js';
-import { planBackup, type PlannedEvent } from './plan.js';
+import { planBackup, type FinishedRun, type PlannedEvent } from './plan.js';
 import { mergePatch, sameJson } from './status-patch.js';
 
 /** configMaps is read by observe (get) and written by execute (create, delete). */
@@ -56,12 +56,8 @@ export async function reconcileBackup(
   if (observedVersion !== undefined && deps.superseded?.get(key) === observedVersion)
     return { requeueAfterMs: CACHE_LAG_REQUEUE_MS };
   deps.superseded?.delete(key);
-  const log = deps.logger.child({
-    kind: KINDS.backup,
-    namespace: backup.metadata?.namespace,
-    name: backup.metadata?.name,
-    generation: backup.metadata?.generation,
-  });
+  // The manager's logger already carries controller, namespace and name.
+  const log = deps.logger.child({ kind: KINDS.backup, generation: backup.metadata?.generation });
   const plan = planBackup(observed, new Date(deps.clock.now()));
   const executor = new BackupActionExecutor(backup, deps, log);
   for (const action of plan.actions) await executor.execute(action);
@@ -76,6 +72,7 @@ export async function reconcileBackup(
   );
   if ((wrote || executor.resourceVersion !== observedVersion) && observedVersion !== undefined)
     deps.superseded?.set(key, observedVersion);
+  for (const run of plan.finished) logFinishedRun(log, run, plan.status);
   if (deps.metrics) publishBackupMetrics(deps.metrics, labelsOf(key), plan.status, plan.finished);
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
 }
@@ -108,6 +105,14 @@ export async function writeStatusIfChanged(
   }
   log.debug({ fields: Object.keys(patch.status) }, 'status updated');
   return true;
+}
+
+/** A run's outcome in the operator log too, once, as it is recorded. */
+function logFinishedRun(log: Logger, run: FinishedRun, status: EtcdBackupStatus): void {
+  const entry = status.history?.find((h) => h.job === run.job);
+  const fields = { job: run.job, reason: run.reason, durationSeconds: run.durationSeconds };
+  if (run.result === 'Succeeded') log.info({ ...fields, key: entry?.snapshotKey }, 'run succeeded');
+  else log.warn({ ...fields, message: entry?.message }, 'run failed');
 }
 
 function labelsOf(key: string): BackupLabels {
