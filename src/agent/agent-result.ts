@@ -32,6 +32,7 @@ const REASON_BY_ERROR: Readonly<Record<string, BackupResultReason>> = {
   'StorageError:Unreachable': 'StoreUnreachable',
   'StorageError:AccessDenied': 'AccessDenied',
   'StorageError:NoSuchBucket': 'BucketNotFound',
+  'StorageError:Corrupt': 'ChecksumMismatch',
   'StorageError:InvalidCredentials': 'InvalidCredentials',
   'StorageError:TlsError': 'StoreTlsError',
   'StorageError:InvalidConfig': 'InvalidConfig',

@@ -39,6 +39,13 @@ const EXIT_BY_ERROR: Record<string, number> = {
 };
 
 export function exitCodeFor(err: unknown): number {
+  // A store's own checksum failing is an integrity failure, like our digests.
+  if (
+    err instanceof Error &&
+    err.name === 'StorageError' &&
+    (err as { code?: unknown }).code === 'Corrupt'
+  )
+    return ExitCode.integrity;
   return (err instanceof Error && EXIT_BY_ERROR[err.name]) || ExitCode.failure;
 }
 

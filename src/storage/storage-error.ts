@@ -14,6 +14,8 @@ export const STORAGE_ERROR_CODES = [
   'Aborted',
   'InvalidConfig',
   'InvalidKey',
+  /** The store's own integrity check failed on download (S3 flexible checksums): altered at rest. */
+  'Corrupt',
   'Unknown',
 ] as const;
 

@@ -62,56 +62,5 @@ export function forTheBed(manifests: Manifest[], b: TestBed): Manifest[] {
   const port = container.args.indexOf('--health-port');
   if (port < 0) throw new Error('the operator container has no --health-port argument');
   container.args[port + 1] = '0';
-  return IN_CLUSTER_SHIM ? withInClusterShim(manifests, b) : manifests;
-}
-
-/**
- * client-node's in-cluster loading (loadFromDefault -> loadFromCluster) reads
- * the service-account files at their absolute container paths, while the node
- * agent puts them under the Pod's root (ETCD_SNAPSHOT_FS_ROOT), so the operator
- * falls back to http://localhost:8080 ("HTTP protocol is not allowed when
- * skipTLSVerify is not set or false"). Until src/kube/kubeconfig.ts honours the
- * root, a kubeconfig at ~/.kube/config (HOME is <root>/root) points at the same
- * projected token and CA with paths relative to the Pod's root: the operator
- * still authenticates as its ServiceAccount, with only deploy/'s RBAC.
- */
-const IN_CLUSTER_SHIM = true;
-
-function withInClusterShim(manifests: Manifest[], b: TestBed): Manifest[] {
-  const sa = 'var/run/secrets/kubernetes.io/serviceaccount';
-  const kubeconfig = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'in-cluster',
-        cluster: {
-          server: `https://127.0.0.1:${b.apiServer.port}`,
-          'certificate-authority': `../../${sa}/ca.crt`, // relative to ~/.kube
-        },
-      },
-    ],
-    users: [
-      {
-        name: 'service-account',
-        // Relative to the working directory, the Pod's root; re-read like in-cluster.
-        user: { 'auth-provider': { name: 'tokenFile', config: { tokenFile: `${sa}/token` } } },
-      },
-    ],
-    contexts: [{ name: 'in-cluster', context: { cluster: 'in-cluster', user: 'service-account' } }],
-    'current-context': 'in-cluster',
-  };
-  const { pod, container } = operatorContainer(manifests);
-  pod.volumes = [...(pod.volumes ?? []), { name: 'kube', configMap: { name: 'in-cluster-shim' } }];
-  container.volumeMounts = [
-    ...(container.volumeMounts ?? []),
-    { name: 'kube', mountPath: '/root/.kube', readOnly: true },
-  ];
-  const configMap = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'in-cluster-shim', namespace: INSTALL_NAMESPACE },
-    data: { config: JSON.stringify(kubeconfig) },
-  };
-  return [...manifests, configMap];
+  return manifests;
 }

@@ -20,19 +20,12 @@ const RESTORE_REASONS: Readonly<Record<string, RestoreResultReason>> = {
   'RefusedError:*': 'TargetNotEmpty',
   'TargetInUseError:*': 'TargetInUse',
   'EtcdutlError:*': 'RestoreFailed',
+  // The S3 SDK's own checksum failing on download: the object changed at rest.
+  'StorageError:Corrupt': 'ChecksumMismatch',
 };
-
-/**
- * The S3 SDK checks the object's stored CRC (flexible checksums) on download:
- * a mismatch there is the object altered at rest, an integrity failure, not
- * a storage outage to retry.
- */
-const SDK_CHECKSUM_MISMATCH = /checksum mismatch/i;
 
 function restoreReason(err: unknown): RestoreResultReason | undefined {
   if (!(err instanceof Error)) return undefined;
-  if (err.name === 'StorageError' && SDK_CHECKSUM_MISMATCH.test(err.message))
-    return 'ChecksumMismatch';
   const code = String((err as { code?: unknown }).code);
   return RESTORE_REASONS[`${err.name}:${code}`] ?? RESTORE_REASONS[`${err.name}:*`];
 }

@@ -46,7 +46,7 @@ of this image.
       destination: io.stdout,
       base: { component: 'operator' },
     });
-    const ports = createKubePorts(loadKubeConfig(values.kubeconfig));
+    const ports = createKubePorts(loadKubeConfig(values.kubeconfig, io.env));
     const podName = io.env.POD_NAME ?? os.hostname();
     const healthPort = intFlag(values['health-port'], 'health-port', 0) ?? 8080;
     let fatal: string | undefined;

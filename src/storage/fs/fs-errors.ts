@@ -51,6 +51,7 @@ const MESSAGES: Record<StorageErrorCode, (i: Input) => string> = {
   TlsError: ({ ctx, errno }) => `${ctx.operation} on ${ctx.location} failed (${errno})`,
   InvalidCredentials: ({ ctx, errno }) => `${ctx.operation} on ${ctx.location} failed (${errno})`,
   InvalidConfig: ({ ctx, errno }) => `${ctx.operation} on ${ctx.location} failed (${errno})`,
+  Corrupt: ({ what, errno }) => `${what} is damaged on disk (${errno}): check the volume`,
   Unknown: ({ ctx, what, errno }) => `${ctx.operation} of ${what} failed (${errno})`,
 };
 

@@ -104,6 +104,12 @@ const TLS_HINTS: Readonly<Record<string, string>> = {
 const UNTRUSTED_HINT =
   'the server certificate is not signed by a trusted CA: set caBundle to a PEM file with the CA that signed it';
 
+/**
+ * The SDK validates an object's stored checksum (CRC32 and friends) while
+ * the body streams; a mismatch means the object changed at rest.
+ */
+const SDK_CHECKSUM_MISMATCH = /checksum mismatch/i;
+
 /** The category of a failure, from the most specific evidence to the least. */
 export function classifyS3Error(facts: ErrorFacts): StorageErrorCode {
   const { name, code, status } = facts;
@@ -111,6 +117,7 @@ export function classifyS3Error(facts: ErrorFacts): StorageErrorCode {
   if (code && (UNTRUSTED_CERT_CODES.has(code) || code in TLS_HINTS)) return 'TlsError';
   if (code && NETWORK_CODES.has(code)) return 'Unreachable';
   if (name.startsWith('KMS.')) return 'InvalidConfig';
+  if (SDK_CHECKSUM_MISMATCH.test(facts.message ?? '')) return 'Corrupt';
   const byName = BY_NAME[name];
   if (byName) return byName;
   if (status === 403) return 'AccessDenied';
@@ -158,6 +165,8 @@ const MESSAGES: Record<StorageErrorCode, (m: MessageInput) => string> = {
   Aborted: ({ ctx, what }) => `${ctx.operation} of ${what} was aborted`,
   InvalidConfig: ({ ctx, reason, server }) =>
     `${ctx.endpoint} refused ${ctx.operation} on ${ctx.location} (${reason}): ${server} (check region, bucket, sse, kmsKeyId, storageClass and checksum)`,
+  Corrupt: ({ ctx, what }) =>
+    `${what} failed the checksum ${ctx.endpoint} stored with it: the object was altered or damaged at rest; restore from another snapshot and check the bucket's integrity`,
   InvalidKey: ({ ctx, what, reason, server }) =>
     `key ${what} was refused by ${ctx.endpoint} (${reason}): ${server}`,
   Unknown: ({ ctx, reason, server }) =>

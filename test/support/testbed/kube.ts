@@ -97,6 +97,9 @@ export const BED_CONTROLLERS = [
   'namespace-controller',
   'serviceaccount-controller',
   'root-ca-certificate-publisher-controller',
+  // The install suite runs the operator's own Deployment.
+  'deployment-controller',
+  'replicaset-controller',
 ];
 
 export async function startControllerManager(options: {

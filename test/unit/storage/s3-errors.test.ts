@@ -55,6 +55,13 @@ describe('toStorageError: classification', () => {
       Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }),
       'InvalidCredentials',
     ],
+    [
+      'the SDK checksum of a download',
+      new Error(
+        'Checksum mismatch: expected "AAAAAA==" but received "BBBBBB==" in response header "x-amz-checksum-crc32".',
+      ),
+      'Corrupt',
+    ],
     ['ECONNREFUSED', systemError('ECONNREFUSED'), 'Unreachable'],
     ['ENOTFOUND', systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND minio'), 'Unreachable'],
     ['EAI_AGAIN', systemError('EAI_AGAIN'), 'Unreachable'],
