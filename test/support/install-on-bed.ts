@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { find, INSTALL_NAMESPACE, type Manifest } from './manifests.js';
+import { find, type Manifest } from './manifests.js';
 import { resolveBinary } from './testbed/binaries.js';
 import { BED_CONTROLLERS } from './testbed/kube.js';
 import { ManagedProcess } from './testbed/managed-process.js';
