@@ -1,5 +1,4 @@
 import type { EtcdBackup } from '../api/v1alpha1/index.js';
-import { AGENT_CONFIG_PATH } from '../agent/contract.js';
 import { backupJobSpec, type BackupJobSpec } from './job-spec.js';
 
 export interface CleanupJobInput {
@@ -16,24 +15,8 @@ export interface CleanupJobInput {
  */
 export function cleanupJobSpec(input: CleanupJobInput): BackupJobSpec {
   const deletedAt = input.backup.metadata?.deletionTimestamp;
-  const spec = backupJobSpec({
-    ...input,
-    scheduledTime: deletedAt ? new Date(deletedAt) : new Date(0),
-    trigger: 'once',
-  });
-  const template = spec.job.spec!.template;
-  const containers = template.spec!.containers.map((c) => ({
-    ...c,
-    args: ['agent', 'delete', '--config', AGENT_CONFIG_PATH],
-  }));
-  return {
-    ...spec,
-    job: {
-      ...spec.job,
-      spec: {
-        ...spec.job.spec!,
-        template: { ...template, spec: { ...template.spec!, containers } },
-      },
-    },
-  };
+  return backupJobSpec(
+    { ...input, scheduledTime: deletedAt ? new Date(deletedAt) : new Date(0), trigger: 'once' },
+    'delete',
+  );
 }

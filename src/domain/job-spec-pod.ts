@@ -1,7 +1,5 @@
 import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../agent/contract.js';
-import type { EtcdBackupSpec } from '../api/v1alpha1/etcd-backup.js';
 import type { JobTemplate } from '../api/v1alpha1/job-template.js';
-import type { BackupJobInput } from './job-spec.js';
 import { AGENT_VOLUMES, type Wiring } from './job-spec-wiring.js';
 import type { ContainerShape, EnvVarShape, Obj, PodSpecShape } from './kube-shapes.js';
 
@@ -11,15 +9,33 @@ export const AGENT_CONFIG_KEY = 'config.json';
 /** uid/gid the agent runs as unless it must read or write host files. */
 export const AGENT_NON_ROOT_ID = 65532;
 
+/** The `etcd-snapshot agent` subcommand a Job runs. */
+export type AgentTask = 'backup' | 'delete' | 'restore';
+
+/** An agent Job's pod: a restore Job for a DataDir member is pinned to its node. */
+export type AgentPodSpecShape = PodSpecShape & { nodeName?: string };
+
+export interface AgentPodInput {
+  readonly task: AgentTask;
+  readonly template: JobTemplate;
+  /** The operator's own image; template.image overrides it. */
+  readonly image: string;
+  readonly configMapName: string;
+  readonly wiring: Wiring;
+  /** Run as root, to read or write host files. */
+  readonly hostFiles: boolean;
+  /** Pins the pod to a node; template.nodeSelector and affinity are then left out. */
+  readonly nodeName?: string;
+}
+
 /**
  * Host files (kubeadm's /etc/kubernetes/pki/etcd keys are root-only 0600;
- * a hostPath store directory is root-owned) can only be used as root, so
- * then the agent runs as uid 0; otherwise as a fixed non-root uid. Either
- * way without privilege escalation, capabilities or a writable root
- * filesystem. jobTemplate's security contexts override field by field.
+ * a hostPath store or data directory is root-owned) can only be used as
+ * root, so then the agent runs as uid 0; otherwise as a fixed non-root uid.
+ * Either way without privilege escalation, capabilities or a writable root
+ * filesystem. The template's security contexts override field by field.
  */
-function securityContexts(spec: EtcdBackupSpec, template: JobTemplate) {
-  const hostFiles = Boolean(spec.etcd.tlsFiles || spec.destination.volume?.hostPath);
+function securityContexts(template: JobTemplate, hostFiles: boolean) {
   const seccompProfile = { type: 'RuntimeDefault' };
   const pod: Obj = hostFiles
     ? { runAsNonRoot: false, runAsUser: 0, runAsGroup: 0, seccompProfile }
@@ -51,15 +67,15 @@ function mergeEnv(ours: EnvVarShape[], theirs: JobTemplate['env']): EnvVarShape[
   ];
 }
 
-function container(input: BackupJobInput, wiring: Wiring, security: Obj): ContainerShape {
-  const t = input.backup.spec.jobTemplate ?? {};
+function container(input: AgentPodInput, security: Obj): ContainerShape {
+  const t = input.template;
   return {
     name: AGENT_CONTAINER_NAME,
     image: t.image ?? input.image,
     ...(t.imagePullPolicy ? { imagePullPolicy: t.imagePullPolicy } : {}),
     command: ['etcd-snapshot'],
-    args: ['agent', 'backup', '--config', AGENT_CONFIG_PATH],
-    env: mergeEnv(wiring.env, t.env),
+    args: ['agent', input.task, '--config', AGENT_CONFIG_PATH],
+    env: mergeEnv(input.wiring.env, t.env),
     volumeMounts: [
       // subPath: nested mounts inside a read-only ConfigMap mount fail on some runtimes.
       {
@@ -69,7 +85,7 @@ function container(input: BackupJobInput, wiring: Wiring, security: Obj): Contai
         readOnly: true,
       },
       { name: AGENT_VOLUMES.tmp, mountPath: '/tmp' },
-      ...wiring.mounts,
+      ...input.wiring.mounts,
       ...(t.volumeMounts ?? []).map((m) => ({ ...m })),
     ],
     ...(t.resources ? { resources: { ...t.resources } } : {}),
@@ -79,23 +95,25 @@ function container(input: BackupJobInput, wiring: Wiring, security: Obj): Contai
   };
 }
 
-export function podSpec(input: BackupJobInput, wiring: Wiring): PodSpecShape {
-  const { spec } = input.backup;
-  const t = spec.jobTemplate ?? {};
-  const security = securityContexts(spec, t);
+/** The pod of every agent Job (backup, cleanup, restore): placement from the template, hardened. */
+export function agentPodSpec(input: AgentPodInput): AgentPodSpecShape {
+  const t = input.template;
+  const pinned = Boolean(input.nodeName);
+  const security = securityContexts(t, input.hostFiles);
   return {
     restartPolicy: 'Never',
     // The agent never calls the Kubernetes API; IRSA and pod identity inject their own token.
     automountServiceAccountToken: false,
+    ...(input.nodeName ? { nodeName: input.nodeName } : {}),
     ...(t.serviceAccountName ? { serviceAccountName: t.serviceAccountName } : {}),
     ...(t.hostNetwork ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
     ...(t.priorityClassName ? { priorityClassName: t.priorityClassName } : {}),
-    ...(t.nodeSelector ? { nodeSelector: { ...t.nodeSelector } } : {}),
+    ...(t.nodeSelector && !pinned ? { nodeSelector: { ...t.nodeSelector } } : {}),
     ...(t.tolerations ? { tolerations: t.tolerations.map((x) => ({ ...x })) } : {}),
-    ...(t.affinity ? { affinity: { ...t.affinity } } : {}),
+    ...(t.affinity && !pinned ? { affinity: { ...t.affinity } } : {}),
     securityContext: security.pod,
     ...(t.imagePullSecrets ? { imagePullSecrets: t.imagePullSecrets.map((s) => ({ ...s })) } : {}),
-    containers: [container(input, wiring, security.container)],
+    containers: [container(input, security.container)],
     volumes: [
       {
         name: AGENT_VOLUMES.config,
@@ -105,7 +123,7 @@ export function podSpec(input: BackupJobInput, wiring: Wiring): PodSpecShape {
         },
       },
       { name: AGENT_VOLUMES.tmp, emptyDir: {} },
-      ...wiring.volumes,
+      ...input.wiring.volumes,
       ...(t.volumes ?? []).map((v) => ({ ...v })),
     ],
   };

@@ -12,11 +12,16 @@ import {
 import { API_VERSION, DEFAULTS, KINDS, LABELS, MANAGED_BY } from '../api/v1alpha1/constants.js';
 import type { EtcdBackup } from '../api/v1alpha1/etcd-backup.js';
 import type { EtcdRestore } from '../api/v1alpha1/etcd-restore.js';
-import { parseDuration } from './duration.js';
-import { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME } from './job-spec-pod.js';
-import { restorePodSpec, type RestorePodSpecShape } from './job-spec-restore-pod.js';
-import { destinationWiring, etcdWiring, JobSpecError, type Wiring } from './job-spec-wiring.js';
-import type { ConfigMapShape, JobShape, StringMap, VolumeShape } from './kube-shapes.js';
+import { agentJobSpec, timeoutSeconds, type AgentJobShape } from './job-spec-frame.js';
+import {
+  destinationWiring,
+  etcdAgentConfig,
+  etcdWiring,
+  joinWiring,
+  JobSpecError,
+  type Wiring,
+} from './job-spec-wiring.js';
+import type { ConfigMapShape, StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
 const MEMBER_VOLUME = 'etcd-snapshot-member';
@@ -41,7 +46,7 @@ export interface RestoreJobInput {
 }
 
 export interface RestoreJobSpec {
-  readonly job: JobShape & { spec: { template: { spec: RestorePodSpecShape } } };
+  readonly job: AgentJobShape;
   readonly configMap: ConfigMapShape;
   readonly config: RestoreAgentConfig;
 }
@@ -65,7 +70,7 @@ function sourceOf(input: RestoreJobInput): { wiring: Wiring; source: RestoreSour
         : 'spec.source needs destination and key, or backupRef',
     );
   const d = destinationWiring(destination);
-  const wiring: Wiring = { volumes: [...d.volumes], mounts: [...d.mounts], env: [...d.env] };
+  const wiring = joinWiring(d);
   const ref = source.backupRef;
   const pick: Pick<RestoreSourceConfig, 'key' | 'name' | 'latestBefore'> = ref
     ? (ref.snapshot ?? DEFAULTS.snapshot) !== 'latest'
@@ -165,18 +170,6 @@ function dataDirTarget(
   return target;
 }
 
-function activeDeadlineSeconds(restore: EtcdRestore): number {
-  const text = restore.spec.restoreTimeout ?? DEFAULTS.restoreTimeout;
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    throw new JobSpecError(`spec.restoreTimeout: ${(err as Error).message}`);
-  }
-  if (ms <= 0) throw new JobSpecError('spec.restoreTimeout must be longer than 0, e.g. 1h');
-  return Math.ceil(ms / 1000);
-}
-
 /**
  * The Job (and the ConfigMap holding its RestoreAgentConfig) for a Logical
  * restore or a dry run, or for one DataDir member. Pure; never sees a secret
@@ -200,13 +193,7 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
     parts.push(etcd);
     hostFiles ||= Boolean(l.etcd.tlsFiles);
     logical = {
-      etcd: {
-        endpoints: [...l.etcd.endpoints],
-        ...(etcd.tls ? { tls: etcd.tls } : {}),
-        ...(l.etcd.authSecretRef ? { auth: true } : {}),
-        dialTimeout: l.etcd.dialTimeout ?? DEFAULTS.dialTimeout,
-        streamIdleTimeout: l.etcd.streamIdleTimeout ?? DEFAULTS.streamIdleTimeout,
-      },
+      etcd: etcdAgentConfig(l.etcd, etcd.tls),
       prefix: l.prefix ?? DEFAULTS.logicalPrefix,
       overwrite: l.overwrite ?? DEFAULTS.overwrite,
     };
@@ -230,11 +217,6 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
     ...(logical ? { logical } : {}),
     ...(dataDir ? { dataDir } : {}),
   };
-  const wiring: Wiring = {
-    volumes: parts.flatMap((p) => p.volumes),
-    mounts: parts.flatMap((p) => p.mounts),
-    env: parts.flatMap((p) => p.env),
-  };
   const t = spec.jobTemplate ?? {};
   const labels: StringMap = {
     ...t.metadata?.labels,
@@ -243,62 +225,27 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
     [LABELS.managedBy]: MANAGED_BY,
     [LABELS.component]: RESTORE_COMPONENT,
   };
-  const annotations: StringMap = { ...t.metadata?.annotations };
-  const owner = {
-    apiVersion: API_VERSION,
-    kind: KINDS.restore,
-    name: id.name,
-    uid: id.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-  const meta = (name: string) => ({
-    name,
-    namespace: id.namespace,
-    ownerReferences: [{ ...owner }],
-  });
-  const job: RestoreJobSpec['job'] = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { ...meta(input.jobName), labels: { ...labels }, annotations: { ...annotations } },
-    spec: {
-      backoffLimit: RESTORE_BACKOFF_LIMIT,
-      activeDeadlineSeconds: activeDeadlineSeconds(input.restore),
-      podFailurePolicy: {
-        rules: [
-          {
-            action: 'FailJob',
-            onExitCodes: {
-              containerName: AGENT_CONTAINER_NAME,
-              operator: 'In',
-              values: [
-                AGENT_EXIT_CODES.invalidConfig,
-                AGENT_EXIT_CODES.integrity,
-                REFUSED_EXIT_CODE,
-              ],
-            },
-          },
-          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
-        ],
-      },
-      template: {
-        metadata: { labels: { ...labels }, annotations: { ...annotations } },
-        spec: restorePodSpec({
-          template: t,
-          image: input.image,
-          configMapName: input.jobName,
-          wiring,
-          hostFiles,
-          ...(input.member?.nodeName ? { nodeName: input.member.nodeName } : {}),
-        }),
-      },
+  const { job, configMap } = agentJobSpec({
+    owner: { kind: KINDS.restore, ...id },
+    jobName: input.jobName,
+    configMapName: input.jobName,
+    labels,
+    annotations: { ...t.metadata?.annotations },
+    backoffLimit: RESTORE_BACKOFF_LIMIT,
+    activeDeadlineSeconds: timeoutSeconds(
+      'spec.restoreTimeout',
+      spec.restoreTimeout ?? DEFAULTS.restoreTimeout,
+    ),
+    failJobExitCodes: [AGENT_EXIT_CODES.integrity, REFUSED_EXIT_CODE],
+    pod: {
+      task: 'restore',
+      template: t,
+      image: input.image,
+      wiring: joinWiring(...parts),
+      hostFiles,
+      ...(input.member?.nodeName ? { nodeName: input.member.nodeName } : {}),
     },
-  };
-  const configMap: ConfigMapShape = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { ...meta(input.jobName), labels: { ...labels } },
-    data: { [AGENT_CONFIG_KEY]: `${JSON.stringify(config, null, 2)}\n` },
-  };
+    config,
+  });
   return { job, configMap, config };
 }

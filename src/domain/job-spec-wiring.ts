@@ -89,6 +89,29 @@ export function etcdWiring(etcd: EtcdConnection): Wiring & {
   return { ...wiring, tls };
 }
 
+/** The agent's view of an etcd connection; tls is etcdWiring's. */
+export function etcdAgentConfig(
+  etcd: EtcdConnection,
+  tls: BackupAgentConfig['etcd']['tls'],
+): BackupAgentConfig['etcd'] {
+  return {
+    endpoints: [...etcd.endpoints],
+    ...(tls ? { tls } : {}),
+    ...(etcd.authSecretRef ? { auth: true } : {}),
+    dialTimeout: etcd.dialTimeout ?? DEFAULTS.dialTimeout,
+    streamIdleTimeout: etcd.streamIdleTimeout ?? DEFAULTS.streamIdleTimeout,
+  };
+}
+
+/** Several parts' volumes, mounts and env, in order. */
+export function joinWiring(...parts: Wiring[]): Wiring {
+  return {
+    volumes: parts.flatMap((p) => p.volumes),
+    mounts: parts.flatMap((p) => p.mounts),
+    env: parts.flatMap((p) => p.env),
+  };
+}
+
 export function encryptionWiring(encryption: Encryption | undefined): Wiring & {
   readonly encryption?: BackupAgentConfig['encryption'];
 } {

@@ -1,5 +1,4 @@
 import type { BackupAgentConfig } from '../agent/contract.js';
-import { AGENT_EXIT_CODES } from '../agent/exit-codes.js';
 import {
   API_VERSION,
   DEFAULTS,
@@ -10,16 +9,17 @@ import {
   type RunTrigger,
 } from '../api/v1alpha1/constants.js';
 import type { EtcdBackup, EtcdBackupSpec } from '../api/v1alpha1/etcd-backup.js';
-import { parseDuration } from './duration.js';
-import { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, podSpec } from './job-spec-pod.js';
+import { agentJobSpec, timeoutSeconds } from './job-spec-frame.js';
+import type { AgentTask } from './job-spec-pod.js';
 import {
   destinationWiring,
   encryptionWiring,
+  etcdAgentConfig,
   etcdWiring,
+  joinWiring,
   JobSpecError,
-  type Wiring,
 } from './job-spec-wiring.js';
-import type { ConfigMapShape, JobShape, OwnerReference, StringMap } from './kube-shapes.js';
+import type { ConfigMapShape, JobShape, StringMap } from './kube-shapes.js';
 import type { RetentionSpec } from './retention.js';
 
 export { JobSpecError } from './job-spec-wiring.js';
@@ -86,13 +86,7 @@ function agentConfig(
       scheduledTime: input.scheduledTime.toISOString(),
       trigger: input.trigger,
     },
-    etcd: {
-      endpoints: [...spec.etcd.endpoints],
-      ...(parts.etcd.tls ? { tls: parts.etcd.tls } : {}),
-      ...(spec.etcd.authSecretRef ? { auth: true } : {}),
-      dialTimeout: spec.etcd.dialTimeout ?? DEFAULTS.dialTimeout,
-      streamIdleTimeout: spec.etcd.streamIdleTimeout ?? DEFAULTS.streamIdleTimeout,
-    },
+    etcd: etcdAgentConfig(spec.etcd, parts.etcd.tls),
     destination: parts.url,
     compression: spec.compression ?? DEFAULTS.compression,
     ...(parts.encryption.encryption ? { encryption: parts.encryption.encryption } : {}),
@@ -100,25 +94,17 @@ function agentConfig(
   };
 }
 
-function activeDeadlineSeconds(spec: EtcdBackupSpec): number {
-  const text = spec.snapshotTimeout ?? DEFAULTS.snapshotTimeout;
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    throw new JobSpecError(`spec.snapshotTimeout: ${(err as Error).message}`);
-  }
-  if (ms <= 0) throw new JobSpecError('spec.snapshotTimeout must be longer than 0, e.g. 1h');
-  return Math.ceil(ms / 1000);
-}
-
 /**
  * The Job (and the ConfigMap holding its BackupAgentConfig) for one run of an
- * EtcdBackup. Pure: same input, same objects. It never sees a secret value:
- * credentials are `secretKeyRef` env vars and Secret volumes by name and key.
- * Throws JobSpecError for a spec the schema should have refused.
+ * EtcdBackup; with task `delete`, its deletionPolicy Delete cleanup (see
+ * job-spec-cleanup.ts). Pure: same input, same objects. It never sees a
+ * secret value: credentials are `secretKeyRef` env vars and Secret volumes
+ * by name and key. Throws JobSpecError for a spec the schema should have refused.
  */
-export function backupJobSpec(input: BackupJobInput): BackupJobSpec {
+export function backupJobSpec(
+  input: BackupJobInput,
+  task: Extract<AgentTask, 'backup' | 'delete'> = 'backup',
+): BackupJobSpec {
   const id = identity(input.backup);
   const { spec } = input.backup;
   if (spec.etcd.tlsSecretRef && spec.etcd.tlsFiles)
@@ -126,11 +112,6 @@ export function backupJobSpec(input: BackupJobInput): BackupJobSpec {
   const etcd = etcdWiring(spec.etcd);
   const encryption = encryptionWiring(spec.encryption);
   const destination = destinationWiring(spec.destination);
-  const wiring: Wiring = {
-    volumes: [...etcd.volumes, ...encryption.volumes, ...destination.volumes],
-    mounts: [...etcd.mounts, ...encryption.mounts, ...destination.mounts],
-    env: [...etcd.env, ...encryption.env, ...destination.env],
-  };
   const config = agentConfig(input, id, { etcd, encryption, url: destination.url });
   const t = spec.jobTemplate ?? {};
   const labels: StringMap = {
@@ -144,50 +125,25 @@ export function backupJobSpec(input: BackupJobInput): BackupJobSpec {
     ...t.metadata?.annotations,
     [SCHEDULED_TIME_ANNOTATION]: input.scheduledTime.toISOString(),
   };
-  const owner: OwnerReference = {
-    apiVersion: API_VERSION,
-    kind: KINDS.backup,
-    name: id.name,
-    uid: id.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-  const meta = (name: string) => ({
-    name,
-    namespace: id.namespace,
-    ownerReferences: [{ ...owner }],
-  });
-  const job: JobShape = {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { ...meta(input.jobName), labels: { ...labels }, annotations: { ...annotations } },
-    spec: {
-      backoffLimit: spec.backoffLimit ?? DEFAULTS.backoffLimit,
-      activeDeadlineSeconds: activeDeadlineSeconds(spec),
-      podFailurePolicy: {
-        rules: [
-          {
-            action: 'FailJob',
-            onExitCodes: {
-              containerName: AGENT_CONTAINER_NAME,
-              operator: 'In',
-              values: [AGENT_EXIT_CODES.invalidConfig],
-            },
-          },
-          { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
-        ],
-      },
-      template: {
-        metadata: { labels: { ...labels }, annotations: { ...annotations } },
-        spec: podSpec(input, wiring),
-      },
+  const { job, configMap } = agentJobSpec({
+    owner: { kind: KINDS.backup, ...id },
+    jobName: input.jobName,
+    configMapName: input.configMapName,
+    labels,
+    annotations,
+    backoffLimit: spec.backoffLimit ?? DEFAULTS.backoffLimit,
+    activeDeadlineSeconds: timeoutSeconds(
+      'spec.snapshotTimeout',
+      spec.snapshotTimeout ?? DEFAULTS.snapshotTimeout,
+    ),
+    pod: {
+      task,
+      template: t,
+      image: input.image,
+      wiring: joinWiring(etcd, encryption, destination),
+      hostFiles: Boolean(spec.etcd.tlsFiles || spec.destination.volume?.hostPath),
     },
-  };
-  const configMap: ConfigMapShape = {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { ...meta(input.configMapName), labels: { ...labels } },
-    data: { [AGENT_CONFIG_KEY]: `${JSON.stringify(config, null, 2)}\n` },
-  };
+    config,
+  });
   return { job, configMap, config };
 }
