@@ -7,6 +7,7 @@ import {
   type EtcdBackup,
   type RunTrigger,
 } from '../../api/v1alpha1/index.js';
+import { pickPodResult } from '../agent-result.js';
 import { parseAgentResult } from './agent-result.js';
 import type { ObservedReference } from './references.js';
 import { parseRunName } from './run-names.js';
@@ -57,7 +58,7 @@ export function observeRun(backupName: string, job: V1Job, pods: readonly V1Pod[
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
   const complete = isTrue('Complete');
   const failed = complete ? undefined : isTrue('Failed');
-  const result = pickResult(pods);
+  const result = pickPodResult(pods, parseAgentResult);
   const state: RunState = complete ? 'succeeded' : failed ? 'failed' : 'active';
   const finishedAt = complete
     ? (toDate(job.status?.completionTime) ?? toDate(complete.lastTransitionTime))
@@ -85,22 +86,6 @@ export function podBelongsTo(pod: V1Pod, jobName: string): boolean {
   if (owner) return owner.kind === 'Job' && owner.name === jobName;
   const labels = pod.metadata?.labels ?? {};
   return (labels['batch.kubernetes.io/job-name'] ?? labels['job-name']) === jobName;
-}
-
-/** A successful result if any Pod reported one, else the latest-finished Pod's result. */
-function pickResult(pods: readonly V1Pod[]): BackupAgentResult | undefined {
-  const reported: Array<{ result: BackupAgentResult; at: number }> = [];
-  for (const pod of pods) {
-    for (const status of pod.status?.containerStatuses ?? []) {
-      for (const terminated of [status.state?.terminated, status.lastState?.terminated]) {
-        const result = parseAgentResult(terminated?.message);
-        const at = toDate(terminated?.finishedAt)?.getTime() ?? 0;
-        if (result) reported.push({ result, at });
-      }
-    }
-  }
-  reported.sort((a, b) => Number(b.result.succeeded) - Number(a.result.succeeded) || b.at - a.at);
-  return reported[0]?.result;
 }
 
 function triggerOf(

@@ -8,6 +8,7 @@ import {
 } from '../../api/v1alpha1/index.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort, SecretReader } from '../../kube/ports.js';
+import { pickPodResult } from '../agent-result.js';
 import type { ObjectStore } from '../informer-store.js';
 import { parseKey } from '../object-key.js';
 import {
@@ -111,12 +112,7 @@ function summarize(job: V1Job, pods: readonly V1Pod[]): ObservedRestoreJob {
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
   const complete = isTrue('Complete');
   const failed = complete ? undefined : isTrue('Failed');
-  const results = pods
-    .flatMap((p) => p.status?.containerStatuses ?? [])
-    .flatMap((s) => [s.state?.terminated, s.lastState?.terminated])
-    .map((t) => ({ result: parseRestoreResult(t?.message), at: toTime(t?.finishedAt) }))
-    .filter((r) => r.result !== undefined)
-    .sort((a, b) => Number(b.result!.succeeded) - Number(a.result!.succeeded) || b.at - a.at);
+  const result = pickPodResult(pods, parseRestoreResult);
   const finished = complete
     ? (job.status?.completionTime ?? complete.lastTransitionTime)
     : failed?.lastTransitionTime;
@@ -126,15 +122,11 @@ function summarize(job: V1Job, pods: readonly V1Pod[]): ObservedRestoreJob {
     state: complete ? 'succeeded' : failed ? 'failed' : 'active',
     ...(member ? { member } : {}),
     ...(finished ? { completionTime: new Date(finished) } : {}),
-    ...(results[0] ? { result: results[0].result! } : {}),
+    ...(result ? { result } : {}),
     ...(failed
       ? { failure: { reason: failed.reason ?? 'Failed', message: failed.message ?? '' } }
       : {}),
   };
-}
-
-function toTime(value: Date | string | undefined): number {
-  return value === undefined ? 0 : new Date(value).getTime() || 0;
 }
 
 function ownedBy(obj: V1Job, restore: EtcdRestore): boolean {

@@ -1,5 +1,6 @@
 import type { RestoreAgentResult } from '../../agent/restore/contract.js';
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
+import { isRecord, parseResultMessage } from '../agent-result.js';
 
 /**
  * What a restore reconcile plans from: the EtcdRestore, the EtcdBackup its
@@ -37,32 +38,13 @@ export interface ObservedRestoreJob {
   readonly failure?: { readonly reason: string; readonly message: string };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/**
- * A RestoreAgentResult from a termination message; anything else (a crash
- * trace, truncated JSON) is undefined: the Job's own status still tells.
- */
+/** A RestoreAgentResult from a termination message, else undefined (see ../agent-result.ts). */
 export function parseRestoreResult(message: string | undefined): RestoreAgentResult | undefined {
-  if (!message) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(message);
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(value) || value.kind !== 'RestoreAgentResult') return undefined;
-  if (typeof value.succeeded !== 'boolean' || typeof value.message !== 'string') return undefined;
-  if (typeof value.reason !== 'string' || !/^[A-Za-z][A-Za-z0-9_]{0,127}$/.test(value.reason))
-    return undefined;
-  if (value.snapshot !== undefined) {
+  return parseResultMessage<RestoreAgentResult>(message, 'RestoreAgentResult', (value) => {
     const s = value.snapshot;
-    if (
-      !isRecord(s) ||
-      !['key', 'uri', 'revision', 'sha256'].every((k) => typeof s[k] === 'string')
-    )
-      return undefined;
-  }
-  return value as unknown as RestoreAgentResult;
+    return (
+      s === undefined ||
+      (isRecord(s) && ['key', 'uri', 'revision', 'sha256'].every((k) => typeof s[k] === 'string'))
+    );
+  });
 }
