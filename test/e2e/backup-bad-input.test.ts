@@ -5,12 +5,12 @@ import {
   REASONS,
   RUN_NOW_ANNOTATION,
   type EtcdBackup,
-  type S3Destination,
 } from '../../src/api/v1alpha1/index.js';
 import { EVENT_REASONS } from '../../src/controller/backup/plan.js';
 import { useTestBed } from '../support/bed-suite.js';
-import { BackupProbes } from '../support/backup-probes.js';
+import { BackupFixture } from '../support/backups.js';
 import { startBadInputEnvironment, type BadInputEnvironment } from '../support/bad-input-env.js';
+import { leaksOf } from '../support/leaks.js';
 import { startOperator } from '../support/operator.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
@@ -26,68 +26,72 @@ import { freePort } from '../support/testbed/ports.js';
 
 const bed = useTestBed();
 const ns = 'bad-input';
-const probes = new BackupProbes(bed, ns);
+const fx = new BackupFixture(bed, ns, 'bad-input', 'bad-input/');
 const { ready, lastBackupSucceeded } = BACKUP_CONDITIONS;
 let env: BadInputEnvironment;
 let operator: ManagedProcess;
 const cases = new Map<string, Promise<void>>();
 
-function s3(overrides: Partial<S3Destination> = {}): EtcdBackup['spec']['destination'] {
-  const { s3: gw } = bed();
-  return {
-    s3: {
-      bucket: env.bucket,
-      prefix: 'bad-input/',
-      endpoint: gw.endpoint,
-      region: gw.region,
-      forcePathStyle: true,
-      credentialsSecretRef: { name: env.s3Secret },
-      ...overrides,
-    },
-  };
-}
-
 /** A spec that would succeed: the bed's etcd to the bed's bucket, run once, no retries. */
 function goodSpec(): EtcdBackup['spec'] {
-  return { etcd: { endpoints: [bed().etcd.endpoint] }, destination: s3(), backoffLimit: 0 };
+  return {
+    etcd: { endpoints: [bed().etcd.endpoint] },
+    destination: fx.destination(),
+    backoffLimit: 0,
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function expectNoJobs(name: string): Promise<void> {
-  expect((await probes.jobsOf(name)).map((j) => j.metadata?.name)).toEqual([]);
+  expect(await fx.jobs(name)).toEqual([]);
 }
 
 /** A spec problem: Ready False with `reason`, the hint in the message and the Event, no Job. */
 async function expectSpecProblem(name: string, reason: string, hints: string[]): Promise<void> {
-  const { condition } = await probes.waitForCondition(name, ready, 'False');
+  const { condition } = await fx.waitForCondition(name, ready, 'False');
   expect(condition.reason).toBe(reason);
   for (const hint of hints) expect(condition.message).toContain(hint);
-  const event = await probes.waitForWarning(name, reason);
+  const event = await fx.waitForWarning(name, reason);
   expect(event.note).toBe(condition.message);
   await expectNoJobs(name);
 }
 
 /** A failed run: LastBackupSucceeded False with `reason`, the hint, a BackupFailed Event. */
 async function expectRunFailure(name: string, reason: string, hints: RegExp[]) {
-  const { backup, condition } = await probes.waitForCondition(name, lastBackupSucceeded, 'False');
+  const { backup, condition } = await fx.waitForCondition(name, lastBackupSucceeded, 'False');
   expect(condition.reason).toBe(reason);
   for (const hint of hints) expect(condition.message).toMatch(hint);
   expect(backup.status?.consecutiveFailures).toBe(1);
   expect(backup.status?.lastError?.reason).toBe(reason);
   // The spec is fine: a failed run is not a spec problem.
   expect(backup.status?.conditions?.find((c) => c.type === ready)?.status).toBe('True');
-  const event = await probes.waitForWarning(name, EVENT_REASONS.backupFailed);
+  const event = await fx.waitForWarning(name, EVENT_REASONS.backupFailed);
   expect(event.note).toContain(`: ${reason}: `);
   return backup;
 }
 
+/**
+ * Credentials Secret `secret` missing or incomplete: SecretNotFound with
+ * `hints`; once it holds the credentials, Ready and the backup succeeds.
+ */
+async function expectCredentialsLater(name: string, secret: string, hints: string[]) {
+  await fx.create(name, {
+    ...goodSpec(),
+    destination: fx.destination({ credentialsSecretRef: { name: secret } }),
+  });
+  await expectSpecProblem(name, REASONS.secretNotFound, hints);
+  await fx.putSecret(secret, env.s3Credentials);
+  await fx.waitForCondition(name, ready, 'True');
+  await fx.waitForCondition(name, lastBackupSucceeded, 'True');
+}
+
 async function fixAndRunNow(name: string, token: string, patch: object = {}): Promise<void> {
-  await probes.mergePatchBackup(name, {
+  await fx.mergePatch(name, {
     ...patch,
     metadata: { annotations: { [RUN_NOW_ANNOTATION]: token } },
   });
-  const { backup } = await probes.waitForCondition(name, lastBackupSucceeded, 'True');
+  const { backup } = await fx.waitForCondition(name, lastBackupSucceeded, 'True');
   expect(backup.status?.lastRunNowToken).toBe(token);
   expect(backup.status?.consecutiveFailures).toBe(0);
 }
@@ -101,64 +105,52 @@ const CASES: Record<string, () => Promise<void>> = {
       spec: { ...goodSpec(), ...spec },
     });
     await expect(
-      probes.apply(manifest('words', { schedule: 'every night' }), 'words.json'),
+      fx.apply(manifest('words', { schedule: 'every night' }), 'words.json'),
     ).rejects.toThrow(/spec\.schedule: Invalid value: "every night"/);
     await expect(
-      probes.apply(manifest('zone-only', { timeZone: 'Europe/Berlin' }), 'zone-only.json'),
+      fx.apply(manifest('zone-only', { timeZone: 'Europe/Berlin' }), 'zone-only.json'),
     ).rejects.toThrow(/spec\.timeZone: .*timeZone applies to a schedule: set schedule or remove/);
-    await expect(probes.getBackup('words')).rejects.toThrow();
+    await expect(fx.get('words')).rejects.toThrow();
   },
 
   async impossibleSchedule() {
-    await probes.createBackup('feb-31', { ...goodSpec(), schedule: '0 0 31 2 *' });
+    await fx.create('feb-31', { ...goodSpec(), schedule: '0 0 31 2 *' });
     await expectSpecProblem('feb-31', REASONS.invalidSchedule, ['spec.schedule', '"0 0 31 2 *"']);
   },
 
   async unknownTimeZone() {
     const spec = { ...goodSpec(), schedule: '0 3 1 1 *', timeZone: 'Mars/Olympus' };
-    await probes.createBackup('mars-tz', spec);
+    await fx.create('mars-tz', spec);
     await expectSpecProblem('mars-tz', REASONS.invalidTimeZone, ['spec.timeZone', 'Mars/Olympus']);
     await sleep(5_000); // still no Job a while later: the problem is not retried
     await expectNoJobs('mars-tz');
-    await probes.mergePatchBackup('mars-tz', { spec: { timeZone: 'Europe/Berlin' } });
-    const { condition } = await probes.waitForCondition('mars-tz', ready, 'True');
+    await fx.mergePatch('mars-tz', { spec: { timeZone: 'Europe/Berlin' } });
+    const { condition } = await fx.waitForCondition('mars-tz', ready, 'True');
     expect(condition).toMatchObject({ reason: REASONS.scheduled });
     expect(condition.message).toContain('Europe/Berlin');
   },
 
   async missingSecret() {
-    const spec = goodSpec();
-    spec.destination = s3({ credentialsSecretRef: { name: 'late-creds' } });
-    await probes.createBackup('no-secret', spec);
-    await expectSpecProblem('no-secret', REASONS.secretNotFound, [
+    await expectCredentialsLater('no-secret', 'late-creds', [
       'Secret "late-creds"',
       'spec.destination.s3.credentialsSecretRef',
       'create it',
     ]);
-    await probes.putSecret('late-creds', env.s3Credentials);
-    await probes.waitForCondition('no-secret', ready, 'True');
-    await probes.waitForCondition('no-secret', lastBackupSucceeded, 'True');
   },
 
   async missingKey() {
     const { AWS_ACCESS_KEY_ID } = env.s3Credentials;
-    await probes.putSecret('partial-creds', { AWS_ACCESS_KEY_ID: AWS_ACCESS_KEY_ID! });
-    const spec = goodSpec();
-    spec.destination = s3({ credentialsSecretRef: { name: 'partial-creds' } });
-    await probes.createBackup('no-key', spec);
-    await expectSpecProblem('no-key', REASONS.secretNotFound, [
+    await fx.putSecret('partial-creds', { AWS_ACCESS_KEY_ID: AWS_ACCESS_KEY_ID! });
+    await expectCredentialsLater('no-key', 'partial-creds', [
       'Secret "partial-creds"',
       'has no key AWS_SECRET_ACCESS_KEY',
       'spec.destination.s3.credentialsSecretRef',
     ]);
-    await probes.putSecret('partial-creds', env.s3Credentials);
-    await probes.waitForCondition('no-key', ready, 'True');
-    await probes.waitForCondition('no-key', lastBackupSucceeded, 'True');
   },
 
   async unreachableEtcd() {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
-    await probes.createBackup('etcd-down', {
+    await fx.create('etcd-down', {
       ...goodSpec(),
       etcd: { endpoints: [endpoint], dialTimeout: '2s' },
     });
@@ -167,22 +159,22 @@ const CASES: Record<string, () => Promise<void>> = {
       /check the endpoint/,
     ]);
     await sleep(10_000); // no hot loop: one Job, one Pod (backoffLimit 0), one failure Event
-    expect(await probes.jobsOf('etcd-down')).toHaveLength(1);
-    expect(await probes.podsOf('etcd-down')).toBe(1);
-    const failures = (await probes.eventsOf('etcd-down')).filter(
+    expect(await fx.jobs('etcd-down')).toHaveLength(1);
+    expect(await fx.pods('etcd-down')).toBe(1);
+    const failures = (await fx.events('etcd-down')).filter(
       (e) => e.reason === EVENT_REASONS.backupFailed,
     );
     expect(failures.map((e) => e.count)).toEqual([1]);
     await fixAndRunNow('etcd-down', 'fixed-endpoint', {
       spec: { etcd: { endpoints: [bed().etcd.endpoint] } },
     });
-    expect(await probes.jobsOf('etcd-down')).toHaveLength(2);
+    expect(await fx.jobs('etcd-down')).toHaveLength(2);
   },
 
   async missingBucket() {
-    await probes.createBackup('no-bucket', {
+    await fx.create('no-bucket', {
       ...goodSpec(),
-      destination: s3({ bucket: 'nobody-made-me' }),
+      destination: fx.destination({ bucket: 'nobody-made-me' }),
     });
     await expectRunFailure('no-bucket', 'BucketNotFound', [
       /bucket "nobody-made-me" does not exist/,
@@ -192,9 +184,9 @@ const CASES: Record<string, () => Promise<void>> = {
 
   async accessDenied() {
     const { iamS3 } = env;
-    await probes.createBackup('denied', {
+    await fx.create('denied', {
       ...goodSpec(),
-      destination: s3({
+      destination: fx.destination({
         bucket: env.rootOnlyBucket,
         endpoint: iamS3.endpoint,
         region: iamS3.region,
@@ -205,8 +197,8 @@ const CASES: Record<string, () => Promise<void>> = {
   },
 
   async wrongCa() {
-    await probes.putSecret('etcd-tls', env.etcdTls(env.otherCa));
-    await probes.createBackup('wrong-ca', {
+    await fx.putSecret('etcd-tls', env.etcdTls(env.otherCa));
+    await fx.create('wrong-ca', {
       ...goodSpec(),
       etcd: {
         endpoints: [env.tlsEtcd.endpoint],
@@ -216,13 +208,13 @@ const CASES: Record<string, () => Promise<void>> = {
       },
     });
     await expectRunFailure('wrong-ca', 'EtcdTlsError', [/TLS handshake/, /ca\.crt/]);
-    await probes.putSecret('etcd-tls', env.etcdTls(env.tlsCa));
+    await fx.putSecret('etcd-tls', env.etcdTls(env.tlsCa));
     await fixAndRunNow('wrong-ca', 'right-ca');
   },
 };
 
 beforeAll(async () => {
-  env = await startBadInputEnvironment(bed(), probes);
+  env = await startBadInputEnvironment(bed(), fx);
   operator = await startOperator(bed(), ns);
   for (const [name, run] of Object.entries(CASES)) {
     const result = run();
@@ -260,13 +252,11 @@ it('no secret value in any EtcdBackup, Event, Job, ConfigMap or log', async () =
   await Promise.allSettled(cases.values());
   // A spec problem is reported once, not on every reconcile.
   await expectNoJobs('feb-31');
-  const invalid = (await probes.eventsOf('feb-31')).filter(
-    (e) => e.reason === REASONS.invalidSchedule,
-  );
+  const invalid = (await fx.events('feb-31')).filter((e) => e.reason === REASONS.invalidSchedule);
   expect(invalid.map((e) => e.count)).toEqual([1]);
-  expect(await probes.leaksOf(env.secretValues)).toEqual([]);
+  expect(await leaksOf(fx, env.secretValues)).toEqual([]);
   // The scan does look: a value known to be in messages and logs is found.
-  expect(await probes.leaksOf({ 'missing bucket name': 'nobody-made-me' })).toEqual(
+  expect(await leaksOf(fx, { 'missing bucket name': 'nobody-made-me' })).toEqual(
     expect.arrayContaining([
       expect.stringContaining('kubectl get etcdbackups'),
       expect.stringMatching(/agent\.log contains/),

@@ -87,7 +87,7 @@ it('the run-now annotation starts one run; retention keeps the newest two', asyn
   expect(catalog.snapshots).toHaveLength(2);
   expect(catalog.snapshots.map((s) => s.object.key)).toContain(after.status?.lastSnapshot?.key);
   expect(after.status?.retention?.snapshots).toBe(2);
-  expect(await fx.events(NAME)).toEqual(
+  expect(await fx.eventLines(NAME)).toEqual(
     expect.arrayContaining([expect.stringMatching(/^Normal\/BackupSucceeded: /)]),
   );
 });
@@ -128,7 +128,7 @@ it('suspend stops new runs until resumed', async () => {
   const now = Date.now();
   await new Promise((r) => setTimeout(r, 60_000 - (now % 60_000) + 10_000));
   expect((await fx.jobs(NAME)).map((j) => j.name)).toEqual(jobs);
-  expect(await fx.events(NAME)).toEqual(
+  expect(await fx.eventLines(NAME)).toEqual(
     expect.arrayContaining([expect.stringMatching(/^Normal\/Suspended: /)]),
   );
   await fx.mergePatch(NAME, { spec: { suspend: false } });

@@ -38,7 +38,7 @@ it('runs a one-off EtcdBackup to LastBackupSucceeded, with the snapshot and mani
   expect(catalog.snapshots.map((s) => s.manifest.raw.sha256)).toEqual([
     backup.status?.lastSnapshot?.sha256,
   ]);
-  expect(await fx.events('once')).toEqual(
+  expect(await fx.eventLines('once')).toEqual(
     expect.arrayContaining([expect.stringMatching(/^Normal\/BackupSucceeded: /)]),
   );
 });

@@ -121,7 +121,7 @@ it('two replicas: the leader killed, the other takes over and the schedule goes 
   const jobs = (await fx.jobs('minutely')).map((j) => j.name);
   expect(new Set(jobs).size).toBe(jobs.length);
   expect(after.status?.consecutiveFailures).toBe(0);
-  expect(await fx.events('minutely')).toEqual(
+  expect(await fx.eventLines('minutely')).toEqual(
     expect.arrayContaining([expect.stringMatching(/^Normal\/BackupSucceeded: /)]),
   );
 });

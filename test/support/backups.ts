@@ -1,4 +1,6 @@
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { BatchV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node';
 import {
   API_VERSION,
   GROUP,
@@ -6,7 +8,9 @@ import {
   LABELS,
   PLURALS,
   VERSION,
+  type Condition,
   type EtcdBackup,
+  type S3Destination,
 } from '../../src/api/v1alpha1/index.js';
 import { readCatalog, type Catalog } from '../../src/snapshot/catalog.js';
 import { openStore, parseStoreUrl } from '../../src/storage/index.js';
@@ -14,10 +18,25 @@ import { bedKubectl } from './operator.js';
 import type { TestBed } from './testbed/testbed.js';
 import { waitFor } from './wait.js';
 
-/** EtcdBackups, their Jobs and their stored snapshots in one namespace of the bed. */
+/** How long a case waits for the operator: generous, the 2 cores are shared. */
+const WAIT_MS = 120_000;
+
+export interface BackupEvent {
+  readonly type: string;
+  readonly reason: string;
+  readonly note: string;
+  readonly count: number;
+}
+
+/**
+ * What an e2e case needs to drive EtcdBackups in one namespace of the bed,
+ * storing to one bucket of the bed's S3, and to look at what the operator
+ * made of them: conditions, Events, Jobs and the stored snapshots.
+ * Everything is asynchronous: the bed's node agent runs in the test process.
+ */
 export class BackupFixture {
   constructor(
-    private readonly bed: () => TestBed,
+    readonly bed: () => TestBed,
     readonly namespace: string,
     readonly bucket: string,
     readonly prefix = 'bed/',
@@ -27,26 +46,21 @@ export class BackupFixture {
     return bedKubectl(this.bed())(...args);
   }
 
+  /** The bed's S3 credentials, as the Secret `s3-creds` holds them. */
+  credentials(): Record<string, string> {
+    const { s3 } = this.bed();
+    return { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey };
+  }
+
   /** The namespace, an S3 credentials Secret `s3-creds` and the bucket. */
   async setUp(createBucketFn: () => Promise<void>): Promise<void> {
-    const { s3 } = this.bed();
     await this.bed().createNamespace(this.namespace);
-    await this.bed()
-      .kubeConfig.makeApiClient(CoreV1Api)
-      .createNamespacedSecret({
-        namespace: this.namespace,
-        body: {
-          metadata: { name: 's3-creds' },
-          stringData: {
-            AWS_ACCESS_KEY_ID: s3.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-          },
-        },
-      });
+    await this.putSecret('s3-creds', this.credentials());
     await createBucketFn();
   }
 
-  destination(): NonNullable<EtcdBackup['spec']>['destination'] {
+  /** The bucket under the prefix, with `s3-creds`; `overrides` change any field. */
+  destination(overrides: Partial<S3Destination> = {}): EtcdBackup['spec']['destination'] {
     const { s3 } = this.bed();
     return {
       s3: {
@@ -56,8 +70,21 @@ export class BackupFixture {
         region: s3.region,
         forcePathStyle: true,
         credentialsSecretRef: { name: 's3-creds' },
+        ...overrides,
       },
     };
+  }
+
+  /** Creates or replaces an Opaque Secret. */
+  async putSecret(name: string, stringData: Record<string, string>): Promise<void> {
+    const core = this.bed().kubeConfig.makeApiClient(CoreV1Api);
+    const body = { metadata: { name }, stringData };
+    try {
+      await core.replaceNamespacedSecret({ name, namespace: this.namespace, body });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 404) throw err;
+      await core.createNamespacedSecret({ namespace: this.namespace, body });
+    }
   }
 
   async create(name: string, spec: EtcdBackup['spec']): Promise<void> {
@@ -72,26 +99,25 @@ export class BackupFixture {
       });
   }
 
-  async get(name: string): Promise<EtcdBackup> {
-    return JSON.parse(
-      await this.kubectl('get', '-n', this.namespace, `etcdbackup/${name}`, '-o', 'json'),
-    ) as EtcdBackup;
+  /** `kubectl apply` of a manifest, as a user would; rejects with kubectl's stderr. */
+  async apply(manifest: object, file: string): Promise<string> {
+    const target = path.join(this.bed().dir, file);
+    writeFileSync(target, JSON.stringify(manifest, null, 2));
+    try {
+      return await this.kubectl('apply', '-n', this.namespace, '-f', target);
+    } catch (err) {
+      throw new Error((err as { stderr?: string }).stderr || String(err), { cause: err });
+    }
   }
 
-  /** Polls the EtcdBackup until `test` holds; fails naming `what`. */
-  async waitUntil(
-    name: string,
-    what: string,
-    test: (backup: EtcdBackup) => boolean,
-    timeoutMs = 150_000,
-  ): Promise<EtcdBackup> {
-    return waitFor(
-      async () => {
-        const backup = await this.get(name);
-        return test(backup) ? backup : undefined;
-      },
-      { timeoutMs, what: `${name}: ${what}`, intervalMs: 500 },
-    );
+  async get(name: string): Promise<EtcdBackup> {
+    return (await this.bed().kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: this.namespace,
+      plural: PLURALS.backup,
+      name,
+    })) as EtcdBackup;
   }
 
   async mergePatch(name: string, patch: object): Promise<void> {
@@ -99,47 +125,102 @@ export class BackupFixture {
       'patch',
       '-n',
       this.namespace,
-      `etcdbackup/${name}`,
-      '--type',
-      'merge',
+      `${PLURALS.backup}/${name}`,
+      '--type=merge',
       '-p',
       JSON.stringify(patch),
     );
   }
 
-  /** The backup's Jobs, oldest first, with their trigger label. */
-  async jobs(name: string): Promise<Array<{ name: string; trigger: string | undefined }>> {
-    const list = JSON.parse(
-      await this.kubectl(
-        'get',
-        'jobs',
-        '-n',
-        this.namespace,
-        '-l',
-        `${LABELS.backup}=${name}`,
-        '-o',
-        'json',
-      ),
-    ) as {
-      items: Array<{
-        metadata: { name: string; creationTimestamp: string; labels?: Record<string, string> };
-      }>;
-    };
-    return list.items
-      .sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp))
-      .map((j) => ({ name: j.metadata.name, trigger: j.metadata.labels?.[LABELS.trigger] }));
+  /** Polls the EtcdBackup until `test` holds; a timeout names `what` and the last conditions. */
+  async waitUntil(
+    name: string,
+    what: string,
+    test: (backup: EtcdBackup) => boolean,
+    timeoutMs = 150_000,
+  ): Promise<EtcdBackup> {
+    let seen: unknown;
+    try {
+      return await waitFor(
+        async () => {
+          const backup = await this.get(name);
+          seen = backup.status?.conditions;
+          return test(backup) ? backup : undefined;
+        },
+        { timeoutMs, what: `${name}: ${what}`, intervalMs: 500 },
+      );
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; conditions seen last: ${JSON.stringify(seen)}`, {
+        cause: err,
+      });
+    }
   }
 
-  /** Events about one object, as `type/reason: message`. */
-  async events(name: string): Promise<string[]> {
-    const list = JSON.parse(
-      await this.kubectl('get', 'events.events.k8s.io', '-n', this.namespace, '-o', 'json'),
-    ) as {
-      items: Array<{ regarding?: { name?: string }; type: string; reason: string; note?: string }>;
-    };
+  /** Waits until condition `type` has `status`. */
+  async waitForCondition(
+    name: string,
+    type: string,
+    status: Condition['status'],
+  ): Promise<{ backup: EtcdBackup; condition: Condition }> {
+    const find = (b: EtcdBackup) => b.status?.conditions?.find((c) => c.type === type);
+    const backup = await this.waitUntil(
+      name,
+      `${type}=${status}`,
+      (b) => find(b)?.status === status,
+      WAIT_MS,
+    );
+    return { backup, condition: find(backup)! };
+  }
+
+  /** The backup's Jobs, oldest first, with their trigger label. */
+  async jobs(name: string): Promise<Array<{ name: string; trigger: string | undefined }>> {
+    const list = await this.bed()
+      .kubeConfig.makeApiClient(BatchV1Api)
+      .listNamespacedJob({ namespace: this.namespace, labelSelector: `${LABELS.backup}=${name}` });
+    const created = (j: (typeof list.items)[number]) =>
+      new Date(j.metadata?.creationTimestamp ?? 0).getTime();
     return list.items
-      .filter((e) => e.regarding?.name === name)
-      .map((e) => `${e.type}/${e.reason}: ${e.note ?? ''}`);
+      .sort((a, b) => created(a) - created(b))
+      .map((j) => ({
+        name: j.metadata?.name ?? '',
+        trigger: j.metadata?.labels?.[LABELS.trigger],
+      }));
+  }
+
+  async pods(name: string): Promise<number> {
+    const list = await this.bed()
+      .kubeConfig.makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: this.namespace, labelSelector: `${LABELS.backup}=${name}` });
+    return list.items.length;
+  }
+
+  /** events.k8s.io Events regarding one EtcdBackup (what the operator writes). */
+  async events(name: string): Promise<BackupEvent[]> {
+    const list = await this.bed()
+      .kubeConfig.makeApiClient(EventsV1Api)
+      .listNamespacedEvent({ namespace: this.namespace });
+    return list.items
+      .filter((e) => e.regarding?.kind === KINDS.backup && e.regarding.name === name)
+      .map((e) => ({
+        type: e.type ?? '',
+        reason: e.reason ?? '',
+        note: e.note ?? '',
+        count: e.series?.count ?? 1,
+      }));
+  }
+
+  /** The same Events as `type/reason: note`. */
+  async eventLines(name: string): Promise<string[]> {
+    return (await this.events(name)).map((e) => `${e.type}/${e.reason}: ${e.note}`);
+  }
+
+  /** Waits for a Warning Event with `reason` regarding `name` (Events are written after the status). */
+  waitForWarning(name: string, reason: string): Promise<BackupEvent> {
+    return waitFor(
+      async () =>
+        (await this.events(name)).find((e) => e.type === 'Warning' && e.reason === reason),
+      { timeoutMs: WAIT_MS, what: `a Warning Event ${reason} regarding ${name}`, intervalMs: 500 },
+    );
   }
 
   /** What is stored for one backup name: the verified catalog and every raw object key. */
@@ -149,7 +230,7 @@ export class BackupFixture {
       parseStoreUrl(
         `s3://${this.bucket}/${this.prefix}?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`,
       ),
-      { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
+      this.credentials(),
     );
     try {
       const catalog = await readCatalog(store, name);

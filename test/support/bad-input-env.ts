@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BackupProbes } from './backup-probes.js';
+import type { BackupFixture } from './backups.js';
 import { enableRootPassword } from './etcd-auth.js';
 import { installCrds } from './operator.js';
 import { startEtcd, type EtcdServer } from './testbed/etcd.js';
@@ -10,15 +10,14 @@ import { makeTlsFiles, type TlsFiles } from './testbed/tls.js';
 import { createBucket, createS3User, startVersityGw, type S3Server } from './testbed/versitygw.js';
 
 /**
- * What the bad-input e2e cases need beside the bed: a bucket and credentials
- * Secret on the bed's S3, a second etcd with mutual TLS and a root password,
- * a CA that did not sign it, and a second versitygw with IAM holding a bucket
- * of root's and a `user`-role account that may not touch it.
+ * What the bad-input e2e cases need beside the bed: the fixture's namespace,
+ * bucket and credentials Secret on the bed's S3, a second etcd with mutual
+ * TLS and a root password, a CA that did not sign it, and a second versitygw
+ * with IAM holding a bucket of root's and a `user`-role account that may not
+ * touch it.
  */
 export interface BadInputEnvironment {
-  readonly bucket: string;
-  /** Secret with the bed's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
-  readonly s3Secret: string;
+  /** The bed's S3 credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY). */
   readonly s3Credentials: Readonly<Record<string, string>>;
   readonly tlsEtcd: EtcdServer;
   readonly tlsCa: TlsFiles;
@@ -38,11 +37,11 @@ export interface BadInputEnvironment {
 
 export async function startBadInputEnvironment(
   bed: TestBed,
-  probes: BackupProbes,
+  fx: BackupFixture,
 ): Promise<BadInputEnvironment> {
   const dir = path.join(bed.dir, 'bad-input');
   await installCrds(bed);
-  await bed.createNamespace(probes.namespace);
+  await fx.setUp(() => createBucket(bed.s3, fx.bucket));
   const tlsCa = makeTlsFiles(path.join(dir, 'pki'), 'etcd-ca');
   const otherCa = makeTlsFiles(path.join(dir, 'other-pki'), 'other-ca');
   const [tlsEtcd, iamS3] = await Promise.all([
@@ -56,30 +55,21 @@ export async function startBadInputEnvironment(
     const password = `pw-${randomBytes(12).toString('hex')}`;
     await enableRootPassword(tlsEtcd, tlsCa, password);
     const user = { accessKeyId: 'backup-user', secretAccessKey: randomBytes(18).toString('hex') };
-    const bucket = 'bad-input';
     const rootOnlyBucket = 'root-only';
     await Promise.all([
-      createBucket(bed.s3, bucket),
       createBucket(iamS3, rootOnlyBucket),
       createS3User(iamS3, { ...user, role: 'user' }),
     ]);
-    const s3Credentials = {
-      AWS_ACCESS_KEY_ID: bed.s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: bed.s3.secretAccessKey,
-    };
     await Promise.all([
-      probes.putSecret('s3-creds', s3Credentials),
-      probes.putSecret('user-creds', {
+      fx.putSecret('user-creds', {
         AWS_ACCESS_KEY_ID: user.accessKeyId,
         AWS_SECRET_ACCESS_KEY: user.secretAccessKey,
       }),
-      probes.putSecret('etcd-auth', { username: 'root', password }),
+      fx.putSecret('etcd-auth', { username: 'root', password }),
     ]);
     const clientKey = readFileSync(tlsCa.clientKeyFile, 'utf8');
     return {
-      bucket,
-      s3Secret: 's3-creds',
-      s3Credentials,
+      s3Credentials: fx.credentials(),
       tlsEtcd,
       tlsCa,
       otherCa,
