@@ -6,9 +6,18 @@ export interface ObjectStore<T> {
   get(key: string): T | undefined;
   getByName(namespace: string | undefined, name: string): T | undefined;
   list(namespace?: string): T[];
+  /**
+   * Objects whose index function returned `value` for `index` (client-go's
+   * Indexer.ByIndex): a controller finds an owner's children without scanning
+   * the whole cache on every reconcile. Throws for an index not registered.
+   */
+  byIndex(index: string, value: string): T[];
   keys(): string[];
   readonly size: number;
 }
+
+/** The values an object is filed under in one index (e.g. its owner's key); none is fine. */
+export type IndexFunc<T> = (obj: T) => readonly string[];
 
 export interface StoreDelta<T> {
   /** Objects that appeared or changed (new resourceVersion). */
@@ -17,9 +26,15 @@ export interface StoreDelta<T> {
   readonly removed: T[];
 }
 
-/** The in-memory cache behind an Informer, keyed by namespace/name. */
+/** The in-memory cache behind an Informer, keyed by namespace/name, with optional indices. */
 export class MemoryStore<T extends KubeObject> implements ObjectStore<T> {
   private readonly objects = new Map<string, T>();
+  /** index name → value → keys of the objects filed under it. */
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
+
+  constructor(private readonly indexers: Readonly<Record<string, IndexFunc<T>>> = {}) {
+    for (const name of Object.keys(indexers)) this.indices.set(name, new Map());
+  }
 
   get size(): number {
     return this.objects.size;
@@ -38,17 +53,27 @@ export class MemoryStore<T extends KubeObject> implements ObjectStore<T> {
     return namespace === undefined ? all : all.filter((o) => o.metadata?.namespace === namespace);
   }
 
+  byIndex(index: string, value: string): T[] {
+    const values = this.indices.get(index);
+    if (!values) throw new Error(`no index named ${index}`);
+    return [...(values.get(value) ?? [])].map((key) => this.objects.get(key)!);
+  }
+
   keys(): string[] {
     return [...this.objects.keys()];
   }
 
   upsert(obj: T): void {
-    this.objects.set(objectKey(obj.metadata), obj);
+    const key = objectKey(obj.metadata);
+    this.unindex(key);
+    this.objects.set(key, obj);
+    this.index(key, obj);
   }
 
   remove(obj: T): T | undefined {
     const key = objectKey(obj.metadata);
     const old = this.objects.get(key);
+    this.unindex(key);
     this.objects.delete(key);
     return old;
   }
@@ -59,8 +84,36 @@ export class MemoryStore<T extends KubeObject> implements ObjectStore<T> {
     const removed = [...this.objects].filter(([k]) => !next.has(k)).map(([, o]) => o);
     const upserted = [...next].filter(([k, o]) => !sameVersion(this.objects.get(k), o));
     this.objects.clear();
-    for (const [k, o] of next) this.objects.set(k, o);
+    for (const values of this.indices.values()) values.clear();
+    for (const [k, o] of next) {
+      this.objects.set(k, o);
+      this.index(k, o);
+    }
     return { upserted: upserted.map(([, o]) => o), removed };
+  }
+
+  private index(key: string, obj: T): void {
+    for (const [name, indexFunc] of Object.entries(this.indexers)) {
+      const values = this.indices.get(name)!;
+      for (const value of indexFunc(obj)) {
+        let keys = values.get(value);
+        if (!keys) values.set(value, (keys = new Set()));
+        keys.add(key);
+      }
+    }
+  }
+
+  private unindex(key: string): void {
+    const old = this.objects.get(key);
+    if (!old) return;
+    for (const [name, indexFunc] of Object.entries(this.indexers)) {
+      const values = this.indices.get(name)!;
+      for (const value of indexFunc(old)) {
+        const keys = values.get(value);
+        keys?.delete(key);
+        if (keys?.size === 0) values.delete(value);
+      }
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { isKubeError } from '../kube/errors.js';
 import type { ListWatchSource, WatchEvent, WatchHandle } from '../kube/list-watch.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { backoffDelay, sleep, type Clock, type Sleep, type TimerHandle } from './clock.js';
-import { MemoryStore, type ObjectStore } from './informer-store.js';
+import { MemoryStore, type IndexFunc, type ObjectStore } from './informer-store.js';
 
 /** Receives every object that changed, vanished (last state) or is resynced; never the event type. */
 export type InformerHandler<T> = (obj: T) => void;
@@ -22,6 +22,8 @@ export interface InformerOptions<T> {
   readonly maxBackoffMs?: number;
   readonly logger?: Logger;
   readonly onRestart?: (reason: RestartReason) => void;
+  /** Indices of the cache, by name (see ObjectStore.byIndex). */
+  readonly indexers?: Readonly<Record<string, IndexFunc<T>>>;
 }
 
 export const DEFAULT_WATCHDOG_MS = 5 * 60_000;
@@ -35,7 +37,7 @@ type WatchOutcome = { reason: RestartReason | 'stopped'; err?: unknown; events: 
  * cache is handed to the handlers every resync period (level-triggered consumers).
  */
 export class Informer<T extends KubeObject> {
-  private readonly cache = new MemoryStore<T>();
+  private readonly cache: MemoryStore<T>;
   private readonly handlers: InformerHandler<T>[] = [];
   private readonly log: Logger;
   private readonly watchdogMs: number;
@@ -52,6 +54,7 @@ export class Informer<T extends KubeObject> {
   private readonly stopSignal = new Promise<void>((resolve) => (this.stopRequested = resolve));
 
   constructor(private readonly options: InformerOptions<T>) {
+    this.cache = new MemoryStore<T>(options.indexers);
     this.log = (options.logger ?? silentLogger).child({ informer: options.name });
     this.watchdogMs = options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
     this.resyncMs = options.resyncMs ?? DEFAULT_RESYNC_MS;
