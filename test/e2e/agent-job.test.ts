@@ -3,7 +3,6 @@ import {
   ApiextensionsV1Api,
   BatchV1Api,
   CoreV1Api,
-  CustomObjectsApi,
   loadYaml,
   type V1ConfigMap,
   type V1CustomResourceDefinition,
@@ -11,51 +10,18 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import type { BackupAgentResult } from '../../src/agent/contract.js';
-import {
-  API_VERSION,
-  etcdBackupCrd,
-  GROUP,
-  KINDS,
-  PLURALS,
-  VERSION,
-  type EtcdBackup,
-} from '../../src/api/v1alpha1/index.js';
+import { etcdBackupCrd, type EtcdBackup } from '../../src/api/v1alpha1/index.js';
 import { backupJobSpec } from '../../src/domain/job-spec.js';
 import { jobNameFor } from '../../src/domain/job-name.js';
-import { readCatalog } from '../../src/snapshot/catalog.js';
-import { openStore, parseStoreUrl } from '../../src/storage/index.js';
+import { BackupFixture } from '../support/backups.js';
 import { useTestBed } from '../support/bed-suite.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 const bed = useTestBed();
 const ns = 'agent-job';
-const bucket = 'agent-job';
+/** EtcdBackups are created for the Jobs' owner reference; no controller runs. */
+const fx = new BackupFixture(bed, ns, 'agent-job', 'clusters/bed/');
 const SCHEDULED = new Date('2026-03-01T06:00:00Z');
-
-function s3Destination() {
-  const { s3 } = bed();
-  return {
-    bucket,
-    prefix: 'clusters/bed/',
-    endpoint: s3.endpoint,
-    region: s3.region,
-    forcePathStyle: true,
-    credentialsSecretRef: { name: 's3-creds' },
-  };
-}
-
-/** Creates a real EtcdBackup (no controller runs) so the Job's owner reference holds. */
-async function createBackup(name: string, spec: EtcdBackup['spec']): Promise<EtcdBackup> {
-  const objects = bed().kubeConfig.makeApiClient(CustomObjectsApi);
-  return (await objects.createNamespacedCustomObject({
-    group: GROUP,
-    version: VERSION,
-    namespace: ns,
-    plural: PLURALS.backup,
-    body: { apiVersion: API_VERSION, kind: KINDS.backup, metadata: { name }, spec },
-  })) as EtcdBackup;
-}
 
 /** Creates the ConfigMap and Job backupJobSpec builds; waits for the Job to finish. */
 async function runJob(backup: EtcdBackup) {
@@ -99,8 +65,7 @@ function podLog(pod: V1Pod): string {
 
 describe('backup Job built by backupJobSpec, run by the real Job controller', () => {
   beforeAll(async () => {
-    const { s3, kubeConfig } = bed();
-    await bed().createNamespace(ns);
+    const { kubeConfig } = bed();
     const extensions = kubeConfig.makeApiClient(ApiextensionsV1Api);
     // Through client-node's model, which knows the x-kubernetes-* fields in camelCase.
     const crd = loadYaml<V1CustomResourceDefinition>(JSON.stringify(etcdBackupCrd()));
@@ -118,24 +83,13 @@ describe('backup Job built by backupJobSpec, run by the real Job controller', ()
       },
       { timeoutMs: 30_000, what: 'the EtcdBackup CRD to be established' },
     );
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({
-      namespace: ns,
-      body: {
-        metadata: { name: 's3-creds' },
-        stringData: {
-          AWS_ACCESS_KEY_ID: s3.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        },
-      },
-    });
-    await createBucket(s3, bucket);
+    await fx.setUp();
   });
 
   it('completes, reports the snapshot in its termination message, and the snapshot is in S3 with a manifest', async () => {
-    const backup = await createBackup('bed-nightly', {
+    const backup = await fx.create('bed-nightly', {
       etcd: { endpoints: [bed().etcd.endpoint] },
-      destination: { s3: s3Destination() },
+      destination: fx.destination(),
       retention: { keepLast: 3 },
       backoffLimit: 0,
     });
@@ -154,26 +108,15 @@ describe('backup Job built by backupJobSpec, run by the real Job controller', ()
     });
     const key = result.snapshot!.key;
     expect(key).toMatch(/^bed-nightly\/\d{8}T\d{6}Z-r\d{20}\.db\.zst$/);
-    expect(result.snapshot!.uri).toBe(`s3://${bucket}/clusters/bed/${key}`);
+    expect(result.snapshot!.uri).toBe(`s3://${fx.bucket}/clusters/bed/${key}`);
 
-    const { s3 } = bed();
-    const store = openStore(
-      parseStoreUrl(
-        `s3://${bucket}/clusters/bed/?endpoint=${encodeURIComponent(s3.endpoint)}&region=${s3.region}&pathStyle=true`,
-      ),
-      { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
-    );
-    try {
-      const catalog = await readCatalog(store, 'bed-nightly');
-      expect(catalog.snapshots.map((s) => s.manifest.key)).toEqual([key]);
-      expect(catalog.snapshots[0]!.manifest).toMatchObject({
-        raw: { sha256: result.snapshot!.sha256, size: result.snapshot!.size },
-        stored: { size: result.snapshot!.storedSize },
-        revision: result.snapshot!.revision,
-      });
-    } finally {
-      await store.close();
-    }
+    const { catalog } = await fx.stored('bed-nightly');
+    expect(catalog.snapshots.map((s) => s.manifest.key)).toEqual([key]);
+    expect(catalog.snapshots[0]!.manifest).toMatchObject({
+      raw: { sha256: result.snapshot!.sha256, size: result.snapshot!.size },
+      stored: { size: result.snapshot!.storedSize },
+      revision: result.snapshot!.revision,
+    });
 
     // One JSON log line carrying the same result, and no credential anywhere.
     const log = podLog(pod);
@@ -184,14 +127,14 @@ describe('backup Job built by backupJobSpec, run by the real Job controller', ()
       result: { snapshot: { key } },
     });
     for (const text of [log, terminated?.message ?? '', JSON.stringify(job)])
-      expect(text).not.toContain(s3.secretAccessKey);
+      expect(text).not.toContain(bed().s3.secretAccessKey);
   });
 
   it('fails with EtcdUnreachable, naming the endpoint, when etcd cannot be reached', async () => {
     const endpoint = 'http://127.0.0.1:1';
-    const backup = await createBackup('bed-unreachable', {
+    const backup = await fx.create('bed-unreachable', {
       etcd: { endpoints: [endpoint], dialTimeout: '2s' },
-      destination: { s3: s3Destination() },
+      destination: fx.destination(),
       backoffLimit: 0,
     });
     const { condition, terminated, result } = await runJob(backup);

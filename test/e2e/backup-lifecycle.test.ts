@@ -5,7 +5,6 @@ import { BackupFixture } from '../support/backups.js';
 import { installCrds, metricValue, scrapeMetrics, startOperator } from '../support/operator.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -24,7 +23,7 @@ const succeeded = (b: { status?: { history?: Array<{ result?: string }> } }) =>
 
 beforeAll(async () => {
   await installCrds(bed());
-  await fx.setUp(() => createBucket(bed().s3, fx.bucket));
+  await fx.setUp();
   healthPort = await freePort();
   operator = await startOperator(bed(), 'default', { healthPort });
   await fx.create(NAME, {

@@ -3,7 +3,6 @@ import { BackupFixture } from '../support/backups.js';
 import { installCrds, startOperator } from '../support/operator.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 
 const bed = useTestBed();
 const fx = new BackupFixture(bed, 'operator-e2e', 'operator-e2e');
@@ -11,7 +10,7 @@ let operator: ManagedProcess;
 
 beforeAll(async () => {
   await installCrds(bed());
-  await fx.setUp(() => createBucket(bed().s3, fx.bucket));
+  await fx.setUp();
   operator = await startOperator(bed(), 'default');
 });
 

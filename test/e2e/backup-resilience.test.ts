@@ -3,7 +3,6 @@ import { useTestBed } from '../support/bed-suite.js';
 import { BackupFixture } from '../support/backups.js';
 import { installCrds, startOperator } from '../support/operator.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 /** The operator dies and replicas fail over; runs are neither lost nor doubled. */
@@ -48,7 +47,7 @@ async function leader(except?: string): Promise<string> {
 
 beforeAll(async () => {
   await installCrds(bed());
-  await fx.setUp(() => createBucket(bed().s3, fx.bucket));
+  await fx.setUp();
 });
 
 afterAll(async () => {

@@ -1,21 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CoreV1Api, CustomObjectsApi, type V1Pod } from '@kubernetes/client-node';
-import {
-  API_VERSION,
-  GROUP,
-  KINDS,
-  PLURALS,
-  VERSION,
-  type EtcdBackup,
-} from '../../src/api/v1alpha1/index.js';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { BACKUP_CONDITIONS } from '../../src/api/v1alpha1/index.js';
+import { BackupFixture } from '../support/backups.js';
 import { suiteFailed, useTestBed } from '../support/bed-suite.js';
 import { forTheBed, startAppsControllers } from '../support/install-on-bed.js';
 import { INSTALL_NAMESPACE, renderKustomize } from '../support/manifests.js';
 import { bedKubectl } from '../support/operator.js';
 import { tail, type ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 /**
@@ -31,7 +24,8 @@ const DEPLOYMENT = 'etcd-snapshot-operator';
 const SELECTOR =
   'app.kubernetes.io/name=etcd-snapshot-operator,app.kubernetes.io/component=operator';
 const ns = 'install-e2e';
-const bucket = 'install-e2e';
+const fx = new BackupFixture(bed, ns, 'install-e2e', 'install/');
+const { lastBackupSucceeded } = BACKUP_CONDITIONS;
 let appsControllers: ManagedProcess | undefined;
 
 async function operatorPods(): Promise<V1Pod[]> {
@@ -88,54 +82,12 @@ it('runs two replicas with the ServiceAccount token, one holding the Lease', asy
 });
 
 it('backs up the bed etcd to LastBackupSucceeded with only the RBAC of deploy/', async () => {
-  const { s3 } = bed();
-  await bed().createNamespace(ns);
-  await bed()
-    .kubeConfig.makeApiClient(CoreV1Api)
-    .createNamespacedSecret({
-      namespace: ns,
-      body: {
-        metadata: { name: 's3-creds' },
-        stringData: {
-          AWS_ACCESS_KEY_ID: s3.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        },
-      },
-    });
-  await createBucket(s3, bucket);
-  const spec: EtcdBackup['spec'] = {
+  await fx.setUp();
+  await fx.create('once', {
     etcd: { endpoints: [bed().etcd.endpoint] },
-    destination: {
-      s3: {
-        bucket,
-        prefix: 'install/',
-        endpoint: s3.endpoint,
-        region: s3.region,
-        forcePathStyle: true,
-        credentialsSecretRef: { name: 's3-creds' },
-      },
-    },
-  };
-  await bed()
-    .kubeConfig.makeApiClient(CustomObjectsApi)
-    .createNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: ns,
-      plural: PLURALS.backup,
-      body: { apiVersion: API_VERSION, kind: KINDS.backup, metadata: { name: 'once' }, spec },
-    });
-  await kubectl(
-    'wait',
-    '--for=condition=LastBackupSucceeded',
-    '-n',
-    ns,
-    'etcdbackup/once',
-    '--timeout=90s',
-  );
-  const backup = JSON.parse(
-    await kubectl('get', '-n', ns, 'etcdbackup/once', '-o', 'json'),
-  ) as EtcdBackup;
+    destination: fx.destination(),
+  });
+  const { backup } = await fx.waitForCondition('once', lastBackupSucceeded, 'True');
   expect(backup.status?.lastSnapshot?.sha256).toMatch(/^[0-9a-f]{64}$/);
   expect(await kubectl('get', 'events', '-n', ns, '-o', 'json')).toContain('BackupSucceeded');
 });

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
 import { Etcd3 } from 'etcd3';
 import {
   API_VERSION,
+  BACKUP_CONDITIONS,
   GROUP,
   KINDS,
   PLURALS,
@@ -12,6 +13,7 @@ import {
   type EtcdBackup,
   type EtcdRestore,
 } from '../../src/api/v1alpha1/index.js';
+import { BackupFixture } from '../support/backups.js';
 import { useTestBed } from '../support/bed-suite.js';
 import { currentRevision, readAllKeys } from '../support/etcd-data.js';
 import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
@@ -20,7 +22,6 @@ import { resolveBinary } from '../support/testbed/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
-import { createBucket } from '../support/testbed/versitygw.js';
 import { waitFor } from '../support/wait.js';
 
 // The operator image ships etcdutl on PATH; the node agent gives its containers this PATH.
@@ -28,7 +29,8 @@ process.env.PATH = `${path.dirname(resolveBinary('etcdutl'))}:${process.env.PATH
 
 const bed = useTestBed();
 const ns = 'restore-e2e';
-const bucket = 'restore-e2e';
+const fx = new BackupFixture(bed, ns, 'restore-e2e');
+const { lastBackupSucceeded } = BACKUP_CONDITIONS;
 let operator: ManagedProcess;
 let source: EtcdServer;
 let src: Etcd3;
@@ -40,24 +42,15 @@ let identity: string;
 const kubectl = (...args: string[]) => bedKubectl(bed())(...args);
 const custom = () => bed().kubeConfig.makeApiClient(CustomObjectsApi);
 
-async function create(
-  plural: string,
-  kind: string,
-  name: string,
-  spec: unknown,
-  namespace = ns,
-): Promise<void> {
+async function createRestore(name: string, spec: EtcdRestore['spec'], namespace = ns) {
   await custom().createNamespacedCustomObject({
     group: GROUP,
     version: VERSION,
     namespace,
-    plural,
-    body: { apiVersion: API_VERSION, kind, metadata: { name }, spec },
+    plural: PLURALS.restore,
+    body: { apiVersion: API_VERSION, kind: KINDS.restore, metadata: { name }, spec },
   });
 }
-
-const createRestore = (name: string, spec: EtcdRestore['spec'], namespace = ns) =>
-  create(PLURALS.restore, KINDS.restore, name, spec, namespace);
 
 async function getRestore(name: string, namespace = ns): Promise<EtcdRestore> {
   return JSON.parse(
@@ -79,61 +72,25 @@ async function finished(name: string, namespace = ns): Promise<EtcdRestore> {
 const condition = (r: EtcdRestore, type: string) =>
   r.status?.conditions?.find((c) => c.type === type);
 
-function destination() {
-  const { s3 } = bed();
-  return {
-    s3: {
-      bucket,
-      prefix: 'bed/',
-      endpoint: s3.endpoint,
-      region: s3.region,
-      forcePathStyle: true,
-      credentialsSecretRef: { name: 's3-creds' },
-    },
-  };
-}
-
 async function target(): Promise<{ server: EtcdServer; client: Etcd3 }> {
   const server = await startEtcd({ dir: path.join(bed().dir, `target-${targets.length}`) });
   targets.push(server);
   return { server, client: new Etcd3({ hosts: server.endpoint }) };
 }
 
-async function secret(name: string, stringData: Record<string, string>, namespace = ns) {
-  await bed()
-    .kubeConfig.makeApiClient(CoreV1Api)
-    .createNamespacedSecret({ namespace, body: { metadata: { name }, stringData } });
-}
-
 async function backUp(name: string, extra: Partial<EtcdBackup['spec']> = {}) {
-  await create(PLURALS.backup, KINDS.backup, name, {
+  await fx.create(name, {
     etcd: { endpoints: [source.endpoint] },
-    destination: destination(),
+    destination: fx.destination(),
     ...extra,
   });
-  await kubectl(
-    'wait',
-    '--for=condition=LastBackupSucceeded',
-    '-n',
-    ns,
-    `etcdbackup/${name}`,
-    '--timeout=120s',
-  );
-  const backup = JSON.parse(
-    await kubectl('get', '-n', ns, `etcdbackup/${name}`, '-o', 'json'),
-  ) as EtcdBackup;
+  const { backup } = await fx.waitForCondition(name, lastBackupSucceeded, 'True');
   return backup.status!.lastSnapshot!;
 }
 
 beforeAll(async () => {
-  const { s3 } = bed();
   await installCrds(bed());
-  await bed().createNamespace(ns);
-  await secret('s3-creds', {
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  });
-  await createBucket(s3, bucket);
+  await fx.setUp();
   source = await startEtcd({ dir: path.join(bed().dir, 'source') });
   src = new Etcd3({ hosts: source.endpoint });
   await writeK8sWorkload(src, 150);
@@ -141,7 +98,7 @@ beforeAll(async () => {
   plain = await backUp('plain');
   atSnapshot = await readAllKeys(src, plain.revision);
   identity = await generateIdentity();
-  await secret('age-identity', { 'identity.txt': `${identity}\n` });
+  await fx.putSecret('age-identity', { 'identity.txt': `${identity}\n` });
   // History after the snapshot must not leak into a restore.
   await src.put('/registry/pods/prod/after-snapshot').value('new');
 }, 300_000);
@@ -231,7 +188,7 @@ describe('Logical', () => {
   });
 
   it('a tampered snapshot leaves the target untouched and sets ChecksumVerified False', async () => {
-    const stored = path.join(bed().s3.root, bucket, 'bed', plain.key);
+    const stored = path.join(bed().s3.root, fx.bucket, 'bed', plain.key);
     const bytes = readFileSync(stored);
     const before = await readAllKeys(t.client);
     try {
@@ -274,18 +231,14 @@ describe('Logical', () => {
 
 it('restores across clusters from a bare destination and key, without the EtcdBackup', async () => {
   const other = 'restore-e2e-b';
-  const { s3 } = bed();
+  const otherFx = new BackupFixture(bed, other, fx.bucket);
   await bed().createNamespace(other);
-  await secret(
-    's3-creds',
-    { AWS_ACCESS_KEY_ID: s3.accessKeyId, AWS_SECRET_ACCESS_KEY: s3.secretAccessKey },
-    other,
-  );
+  await otherFx.putSecret('s3-creds', otherFx.credentials());
   const t = await target();
   try {
     await createRestore(
       'migrate',
-      { source: { destination: destination(), key: plain.key }, ...logical(t.server.endpoint) },
+      { source: { destination: fx.destination(), key: plain.key }, ...logical(t.server.endpoint) },
       other,
     );
     const r = await finished('migrate', other);

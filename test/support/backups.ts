@@ -16,6 +16,7 @@ import { readCatalog, type Catalog } from '../../src/snapshot/catalog.js';
 import { openStore, parseStoreUrl } from '../../src/storage/index.js';
 import { bedKubectl } from './operator.js';
 import type { TestBed } from './testbed/testbed.js';
+import { createBucket } from './testbed/versitygw.js';
 import { waitFor } from './wait.js';
 
 /** How long a case waits for the operator: generous, the 2 cores are shared. */
@@ -53,10 +54,10 @@ export class BackupFixture {
   }
 
   /** The namespace, an S3 credentials Secret `s3-creds` and the bucket. */
-  async setUp(createBucketFn: () => Promise<void>): Promise<void> {
+  async setUp(): Promise<void> {
     await this.bed().createNamespace(this.namespace);
     await this.putSecret('s3-creds', this.credentials());
-    await createBucketFn();
+    await createBucket(this.bed().s3, this.bucket);
   }
 
   /** The bucket under the prefix, with `s3-creds`; `overrides` change any field. */
@@ -87,8 +88,8 @@ export class BackupFixture {
     }
   }
 
-  async create(name: string, spec: EtcdBackup['spec']): Promise<void> {
-    await this.bed()
+  async create(name: string, spec: EtcdBackup['spec']): Promise<EtcdBackup> {
+    return (await this.bed()
       .kubeConfig.makeApiClient(CustomObjectsApi)
       .createNamespacedCustomObject({
         group: GROUP,
@@ -96,7 +97,7 @@ export class BackupFixture {
         namespace: this.namespace,
         plural: PLURALS.backup,
         body: { apiVersion: API_VERSION, kind: KINDS.backup, metadata: { name }, spec },
-      });
+      })) as EtcdBackup;
   }
 
   /** `kubectl apply` of a manifest, as a user would; rejects with kubectl's stderr. */

@@ -41,7 +41,7 @@ export async function startBadInputEnvironment(
 ): Promise<BadInputEnvironment> {
   const dir = path.join(bed.dir, 'bad-input');
   await installCrds(bed);
-  await fx.setUp(() => createBucket(bed.s3, fx.bucket));
+  await fx.setUp();
   const tlsCa = makeTlsFiles(path.join(dir, 'pki'), 'etcd-ca');
   const otherCa = makeTlsFiles(path.join(dir, 'other-pki'), 'other-ca');
   const [tlsEtcd, iamS3] = await Promise.all([
