@@ -1,9 +1,11 @@
 import { KubeError, toKubeError } from './errors.js';
 import {
   RestResourceClient,
+  stripManagedFields,
   type KubeObject,
   type ListOptions,
   type ListResult,
+  type WirePrepare,
 } from './resource-client.js';
 import { collectionPath, type ResourceType } from './resources.js';
 import type { RestClient } from './rest-client.js';
@@ -41,19 +43,23 @@ export interface RestListWatchOptions extends ListOptions {
   /** Server-side watch timeout; randomised up to 2x so replicas do not reconnect in step. */
   readonly watchTimeoutSeconds?: number;
   readonly random?: () => number;
+  /** Applied to every listed or watched object before decoding; defaults to stripManagedFields. */
+  readonly prepare?: WirePrepare;
 }
 
 /** List + watch over the REST client: paged lists, bookmarked NDJSON watches. */
 export class RestListWatch<T extends KubeObject> implements ListWatchSource<T> {
   readonly description: string;
   private readonly client: RestResourceClient<T>;
+  private readonly prepare: WirePrepare;
 
   constructor(
     private readonly rest: RestClient,
     private readonly type: ResourceType,
     private readonly options: RestListWatchOptions = {},
   ) {
-    this.client = new RestResourceClient<T>(rest, type);
+    this.prepare = options.prepare ?? stripManagedFields;
+    this.client = new RestResourceClient<T>(rest, type, this.prepare);
     this.description = `${type.plural}${options.namespace ? ` in ${options.namespace}` : ''}`;
   }
 
@@ -133,8 +139,11 @@ export class RestListWatch<T extends KubeObject> implements ListWatchSource<T> {
       throw new KubeError('Unknown', `watch ${this.description}: unparsable event`, { cause: err });
     }
     const type = raw.type ?? 'ERROR';
-    const object =
-      type === 'ERROR' || type === 'BOOKMARK' ? raw.object : fromWire<T>(this.type, raw.object);
+    if (type === 'ERROR' || type === 'BOOKMARK') return { type, object: raw.object as T };
+    if (raw.object && typeof raw.object === 'object') {
+      this.prepare(raw.object as Record<string, unknown>);
+    }
+    const object = fromWire<T>(this.type, raw.object);
     return { type, object: object as T };
   }
 }

@@ -52,11 +52,26 @@ export interface ResourceClient<T extends KubeObject> {
 
 const PAGE_SIZE = 500;
 
+/** Rewrites an object's wire JSON in place before it is decoded (e.g. stripManagedFields). */
+export type WirePrepare = (raw: Record<string, unknown>) => void;
+
+/**
+ * Drops metadata.managedFields: server-side apply bookkeeping that the operator
+ * never reads, often the largest part of an object, and slow to decode (its
+ * fieldsV1 trees). Caches strip it, as controller-runtime's TransformStripManagedFields.
+ */
+export const stripManagedFields: WirePrepare = (raw) => {
+  const metadata = raw.metadata as { managedFields?: unknown } | undefined;
+  if (metadata) delete metadata.managedFields;
+};
+
 /** ResourceClient over the REST client for any built-in or custom resource. */
 export class RestResourceClient<T extends KubeObject> implements ResourceClient<T> {
   constructor(
     private readonly rest: RestClient,
     private readonly type: ResourceType,
+    /** Applied to list items before decoding (lists only: gets and writes return everything). */
+    private readonly prepareListItem?: WirePrepare,
   ) {}
 
   async get(namespace: string, name: string): Promise<T | undefined> {
@@ -159,6 +174,9 @@ export class RestResourceClient<T extends KubeObject> implements ResourceClient<
 
   /** List items carry no apiVersion/kind; restore them so cached objects look like gets. */
   private decodeItem(item: unknown): T {
+    if (this.prepareListItem && item && typeof item === 'object') {
+      this.prepareListItem(item as Record<string, unknown>);
+    }
     const withKind = {
       apiVersion: apiVersionOf(this.type),
       kind: this.type.kind,
