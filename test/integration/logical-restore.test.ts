@@ -2,17 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
 import { cli, cliOk } from '../support/cli.js';
 import { readAllKeys } from '../support/etcd-data.js';
-import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
+import { startEtcdPair, type EtcdPair } from '../support/etcd-pair.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
-import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
+import type { EtcdServer } from '../support/testbed/etcd.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'logical-'));
 const dest = `file://${path.join(dir, 'store')}`;
-let source: EtcdServer;
+let pair: EtcdPair;
 let target: EtcdServer;
 let src: Etcd3;
 let dst: Etcd3;
@@ -21,36 +21,16 @@ let atSnapshot: Map<string, string>;
 
 beforeAll(async () => {
   mkdirSync(path.join(dir, 'store'));
-  [source, target] = await Promise.all([
-    startEtcd({ dir: path.join(dir, 'source') }),
-    startEtcd({ dir: path.join(dir, 'target') }),
-  ]);
-  src = new Etcd3({ hosts: source.endpoint });
-  dst = new Etcd3({ hosts: target.endpoint });
-  await writeK8sWorkload(src, 300);
-  manifest = JSON.parse(
-    await cliOk([
-      'save',
-      '--endpoints',
-      source.endpoint,
-      '--to',
-      dest,
-      '--name',
-      'logical',
-      '--json',
-    ]),
-  ) as SnapshotManifest;
+  pair = await startEtcdPair(dir, 300);
+  ({ target, src, dst } = pair);
+  manifest = await pair.save(dest, 'logical');
   atSnapshot = await readAllKeys(src, manifest.revision);
   // History after the snapshot must not leak into a restore.
   await src.put('/registry/pods/prod/after-snapshot').value('new');
   await src.delete().key([...atSnapshot.keys()][5]!);
 });
 
-afterAll(async () => {
-  src?.close();
-  dst?.close();
-  await Promise.all([source?.stop(), target?.stop()]);
-});
+afterAll(() => pair?.stop());
 
 const restore = (...args: string[]) =>
   cli([

@@ -5,9 +5,9 @@ import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { Etcd3 } from 'etcd3';
 import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/agent/restore/contract.js';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
-import { cli, cliOk } from '../support/cli.js';
+import { cli } from '../support/cli.js';
 import { currentRevision, readAllKeys } from '../support/etcd-data.js';
-import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
+import { startEtcdPair, type EtcdPair } from '../support/etcd-pair.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import { freePort } from '../support/testbed/ports.js';
@@ -15,7 +15,7 @@ import { freePort } from '../support/testbed/ports.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'restore-agent-'));
 const storeDir = path.join(dir, 'store');
 const dest = `file://${storeDir}`;
-let source: EtcdServer;
+let pair: EtcdPair;
 let target: EtcdServer;
 let src: Etcd3;
 let dst: Etcd3;
@@ -27,40 +27,17 @@ let runs = 0;
 
 beforeAll(async () => {
   mkdirSync(storeDir);
-  [source, target] = await Promise.all([
-    startEtcd({ dir: path.join(dir, 'source') }),
-    startEtcd({ dir: path.join(dir, 'target') }),
-  ]);
-  src = new Etcd3({ hosts: source.endpoint });
-  dst = new Etcd3({ hosts: target.endpoint });
-  await writeK8sWorkload(src, 200);
-  const save = async (name: string, ...extra: string[]) =>
-    JSON.parse(
-      await cliOk([
-        'save',
-        '--endpoints',
-        source.endpoint,
-        '--to',
-        dest,
-        '--name',
-        name,
-        '--json',
-        ...extra,
-      ]),
-    ) as SnapshotManifest;
-  manifest = await save('plain');
+  pair = await startEtcdPair(dir, 200);
+  ({ target, src, dst } = pair);
+  manifest = await pair.save(dest, 'plain');
   atSnapshot = await readAllKeys(src, manifest.revision);
   identity = await generateIdentity();
-  encrypted = await save('sealed', '--recipient', await identityToRecipient(identity));
+  encrypted = await pair.save(dest, 'sealed', '--recipient', await identityToRecipient(identity));
   // History after the snapshots must not leak into a restore.
   await src.put('/registry/pods/prod/after-snapshot').value('new');
 }, 120_000);
 
-afterAll(async () => {
-  src?.close();
-  dst?.close();
-  await Promise.all([source?.stop(), target?.stop()]);
-});
+afterAll(() => pair?.stop());
 
 function config(overrides: Partial<RestoreAgentConfig>): RestoreAgentConfig {
   return {
