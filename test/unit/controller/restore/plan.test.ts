@@ -31,6 +31,20 @@ function restore(spec: Partial<EtcdRestore['spec']>, status?: EtcdRestore['statu
   } as EtcdRestore;
 }
 
+type Member = NonNullable<EtcdRestore['spec']['dataDir']>['members'][number];
+
+/** Member `name` on node n<i>, peer 10.0.0.<i>, data directory /var/lib/etcd. */
+const hostPathMember = (name: string, i: number): Member => ({
+  name,
+  peerURL: `https://10.0.0.${i}:2380`,
+  nodeName: `n${i}`,
+  hostPath: { path: '/var/lib/etcd' },
+});
+
+function dataDirRestore(members: Member[], spec: Partial<EtcdRestore['spec']> = {}): EtcdRestore {
+  return restore({ mode: 'DataDir', logical: undefined, dataDir: { members }, ...spec });
+}
+
 const backup = {
   metadata: { name: 'nightly' },
   spec: { destination: s3 },
@@ -94,26 +108,7 @@ describe('planRestore', () => {
   });
 
   it('a DataDir restore creates one Job per member; members report Pending then progress', () => {
-    const r = restore({
-      mode: 'DataDir',
-      logical: undefined,
-      dataDir: {
-        members: [
-          {
-            name: 'a',
-            peerURL: 'https://10.0.0.1:2380',
-            nodeName: 'n1',
-            hostPath: { path: '/var/lib/etcd' },
-          },
-          {
-            name: 'b',
-            peerURL: 'https://10.0.0.2:2380',
-            nodeName: 'n2',
-            hostPath: { path: '/var/lib/etcd' },
-          },
-        ],
-      },
-    });
+    const r = dataDirRestore([hostPathMember('a', 1), hostPathMember('b', 2)]);
     const plan = planRestore(observed(r), NOW);
     expect(plan.actions).toEqual([
       { type: 'CreateJob', jobName: 'r-m0', member: 0 },
@@ -327,20 +322,8 @@ describe('restoreJobSpec', () => {
   });
 
   it('a DataDir member Job is pinned to its node and mounts the data directory parent', () => {
-    const r = restore({
-      mode: 'DataDir',
-      logical: undefined,
+    const r = dataDirRestore([hostPathMember('a', 1)], {
       source: { destination: s3, key: 'other/20260301T000000Z-r00000000000000000042.db' },
-      dataDir: {
-        members: [
-          {
-            name: 'a',
-            peerURL: 'https://10.0.0.1:2380',
-            nodeName: 'n1',
-            hostPath: { path: '/var/lib/etcd' },
-          },
-        ],
-      },
     });
     const member = r.spec.dataDir!.members[0]!;
     const spec = restoreJobSpec({
