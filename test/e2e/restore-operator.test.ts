@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { CustomObjectsApi } from '@kubernetes/client-node';
@@ -14,6 +13,7 @@ import {
   type EtcdRestore,
 } from '../../src/api/v1alpha1/index.js';
 import { BackupFixture } from '../support/backups.js';
+import { whileDamaged } from '../support/damaged-file.js';
 import { useTestBed } from '../support/bed-suite.js';
 import { currentRevision, readAllKeys } from '../support/etcd-data.js';
 import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
@@ -188,13 +188,8 @@ describe('Logical', () => {
   });
 
   it('a tampered snapshot leaves the target untouched and sets ChecksumVerified False', async () => {
-    const stored = path.join(bed().s3.root, fx.bucket, 'bed', plain.key);
-    const bytes = readFileSync(stored);
     const before = await readAllKeys(t.client);
-    try {
-      const tampered = Buffer.from(bytes);
-      tampered[Math.floor(tampered.length / 2)]! ^= 0x20;
-      writeFileSync(stored, tampered);
+    await whileDamaged(path.join(bed().s3.root, fx.bucket, 'bed', plain.key), async () => {
       await createRestore('tampered', {
         source: { backupRef: { name: 'plain', snapshot: plain.key } },
         ...logical(t.server.endpoint, { overwrite: true }),
@@ -206,9 +201,7 @@ describe('Logical', () => {
         reason: 'ChecksumMismatch',
       });
       expect(await readAllKeys(t.client)).toEqual(before);
-    } finally {
-      writeFileSync(stored, bytes);
-    }
+    });
   });
 
   it('a missing EtcdBackup keeps the restore Pending with SourceValid False, BackupNotFound', async () => {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
 import { cli, cliOk } from '../support/cli.js';
+import { whileDamaged } from '../support/damaged-file.js';
 import { readAllKeys } from '../support/etcd-data.js';
 import { startEtcdPair, type EtcdPair } from '../support/etcd-pair.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
@@ -122,13 +123,8 @@ it('--prefix replaces only that range; --force gives consent', async () => {
 });
 
 it('a tampered stored snapshot is refused before the target is touched (exit 5)', async () => {
-  const stored = path.join(dir, 'store', manifest.key);
-  const bytes = readFileSync(stored);
   const before = await readAllKeys(dst);
-  try {
-    const tampered = Buffer.from(bytes);
-    tampered[Math.floor(tampered.length / 2)]! ^= 0x20;
-    writeFileSync(stored, tampered);
+  await whileDamaged(path.join(dir, 'store', manifest.key), async () => {
     const r = await restore('--force');
     expect({ code: r.code, stderr: r.stderr }).toEqual({
       code: 5,
@@ -137,7 +133,5 @@ it('a tampered stored snapshot is refused before the target is touched (exit 5)'
     expect(await readAllKeys(dst)).toEqual(before);
     const v = await cli(['verify', '--from', dest, '--name', 'logical']);
     expect(v.code).toBe(5);
-  } finally {
-    writeFileSync(stored, bytes);
-  }
+  });
 });

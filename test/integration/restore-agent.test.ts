@@ -6,6 +6,7 @@ import { Etcd3 } from 'etcd3';
 import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/agent/restore/contract.js';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
 import { cli } from '../support/cli.js';
+import { truncate, whileDamaged } from '../support/damaged-file.js';
 import { currentRevision, readAllKeys } from '../support/etcd-data.js';
 import { startEtcdPair, type EtcdPair } from '../support/etcd-pair.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
@@ -135,13 +136,8 @@ describe('Logical', () => {
   });
 
   it('a tampered snapshot leaves the target untouched: ChecksumMismatch, checksumVerified false', async () => {
-    const stored = path.join(storeDir, manifest.key);
-    const bytes = readFileSync(stored);
     const before = await readAllKeys(dst);
-    try {
-      const tampered = Buffer.from(bytes);
-      tampered[Math.floor(tampered.length / 2)]! ^= 0x20;
-      writeFileSync(stored, tampered);
+    await whileDamaged(path.join(storeDir, manifest.key), async () => {
       const { code, result } = await agent(
         config({ logical: { ...config({}).logical!, overwrite: true } }),
       );
@@ -149,25 +145,22 @@ describe('Logical', () => {
       expect(result).toMatchObject({ succeeded: false, checksumVerified: false });
       expect(['ChecksumMismatch', 'SnapshotCorrupt']).toContain(result.reason);
       expect(await readAllKeys(dst)).toEqual(before);
-    } finally {
-      writeFileSync(stored, bytes);
-    }
+    });
   });
 
   it('a truncated snapshot is refused the same way', async () => {
-    const stored = path.join(storeDir, manifest.key);
-    const bytes = readFileSync(stored);
     const before = await readAllKeys(dst);
-    try {
-      writeFileSync(stored, bytes.subarray(0, bytes.length - 4096));
-      const { result } = await agent(
-        config({ logical: { ...config({}).logical!, overwrite: true } }),
-      );
-      expect(result).toMatchObject({ succeeded: false, checksumVerified: false });
-      expect(await readAllKeys(dst)).toEqual(before);
-    } finally {
-      writeFileSync(stored, bytes);
-    }
+    await whileDamaged(
+      path.join(storeDir, manifest.key),
+      async () => {
+        const { result } = await agent(
+          config({ logical: { ...config({}).logical!, overwrite: true } }),
+        );
+        expect(result).toMatchObject({ succeeded: false, checksumVerified: false });
+        expect(await readAllKeys(dst)).toEqual(before);
+      },
+      truncate(4096),
+    );
   });
 
   it('an encrypted snapshot restores with its identity; a wrong identity is DecryptionFailed', async () => {
