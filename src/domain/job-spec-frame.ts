@@ -19,6 +19,26 @@ import type { ConfigMapShape, JobShape, OwnerReference, StringMap } from './kube
 
 export type AgentJobShape = JobShape & { spec: { template: { spec: AgentPodSpecShape } } };
 
+/** A Job, the ConfigMap it reads its agent config from, and that config, typed. */
+export interface AgentJobSpec<Config> {
+  readonly job: AgentJobShape;
+  readonly configMap: ConfigMapShape;
+  readonly config: Config;
+}
+
+/** The owner's name, namespace and uid, which a resource read from the API always has. */
+export function ownerIdentity(
+  kind: string,
+  metadata: { name?: string; namespace?: string; uid?: string } | undefined,
+): { name: string; namespace: string; uid: string } {
+  const { name, namespace, uid } = metadata ?? {};
+  if (!name || !namespace || !uid)
+    throw new JobSpecError(
+      `the ${kind} needs metadata.name, namespace and uid (read it from the API)`,
+    );
+  return { name, namespace, uid };
+}
+
 export interface AgentJobInput {
   /** The owning EtcdBackup or EtcdRestore. */
   readonly owner: { kind: string; name: string; namespace: string; uid: string };

@@ -12,7 +12,12 @@ import {
 import { API_VERSION, DEFAULTS, KINDS, LABELS, MANAGED_BY } from '../api/v1alpha1/constants.js';
 import type { EtcdBackup } from '../api/v1alpha1/etcd-backup.js';
 import type { EtcdRestore } from '../api/v1alpha1/etcd-restore.js';
-import { agentJobSpec, timeoutSeconds, type AgentJobShape } from './job-spec-frame.js';
+import {
+  agentJobSpec,
+  ownerIdentity,
+  timeoutSeconds,
+  type AgentJobSpec,
+} from './job-spec-frame.js';
 import {
   destinationWiring,
   etcdAgentConfig,
@@ -21,7 +26,7 @@ import {
   JobSpecError,
   type Wiring,
 } from './job-spec-wiring.js';
-import type { ConfigMapShape, StringMap, VolumeShape } from './kube-shapes.js';
+import type { StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
 const MEMBER_VOLUME = 'etcd-snapshot-member';
@@ -45,18 +50,7 @@ export interface RestoreJobInput {
   readonly stamp: string;
 }
 
-export interface RestoreJobSpec {
-  readonly job: AgentJobShape;
-  readonly configMap: ConfigMapShape;
-  readonly config: RestoreAgentConfig;
-}
-
-function identity(restore: EtcdRestore) {
-  const { name, namespace, uid } = restore.metadata ?? {};
-  if (!name || !namespace || !uid)
-    throw new JobSpecError('the EtcdRestore needs metadata.name, namespace and uid');
-  return { name, namespace, uid };
-}
+export type RestoreJobSpec = AgentJobSpec<RestoreAgentConfig>;
 
 function sourceOf(input: RestoreJobInput): { wiring: Wiring; source: RestoreSourceConfig } {
   const { source } = input.restore.spec;
@@ -176,7 +170,7 @@ function dataDirTarget(
  * value. Throws JobSpecError for a spec the schema should have refused.
  */
 export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
-  const id = identity(input.restore);
+  const id = ownerIdentity(KINDS.restore, input.restore.metadata);
   const { spec } = input.restore;
   const dryRun = spec.dryRun ?? DEFAULTS.dryRun;
   const { wiring: sourceWiring, source } = sourceOf(input);

@@ -9,7 +9,12 @@ import {
   type RunTrigger,
 } from '../api/v1alpha1/constants.js';
 import type { EtcdBackup, EtcdBackupSpec } from '../api/v1alpha1/etcd-backup.js';
-import { agentJobSpec, timeoutSeconds } from './job-spec-frame.js';
+import {
+  agentJobSpec,
+  ownerIdentity,
+  timeoutSeconds,
+  type AgentJobSpec,
+} from './job-spec-frame.js';
 import type { AgentTask } from './job-spec-pod.js';
 import {
   destinationWiring,
@@ -19,7 +24,7 @@ import {
   joinWiring,
   JobSpecError,
 } from './job-spec-wiring.js';
-import type { ConfigMapShape, JobShape, StringMap } from './kube-shapes.js';
+import type { StringMap } from './kube-shapes.js';
 import type { RetentionSpec } from './retention.js';
 
 export { JobSpecError } from './job-spec-wiring.js';
@@ -40,21 +45,7 @@ export interface BackupJobInput {
   readonly configMapName: string;
 }
 
-export interface BackupJobSpec {
-  readonly job: JobShape;
-  readonly configMap: ConfigMapShape;
-  /** What configMap holds, for callers that want it typed. */
-  readonly config: BackupAgentConfig;
-}
-
-function identity(backup: EtcdBackup) {
-  const { name, namespace, uid } = backup.metadata ?? {};
-  if (!name || !namespace || !uid)
-    throw new JobSpecError(
-      'the EtcdBackup needs metadata.name, namespace and uid (read it from the API)',
-    );
-  return { name, namespace, uid };
-}
+export type BackupJobSpec = AgentJobSpec<BackupAgentConfig>;
 
 function retentionSpec(spec: EtcdBackupSpec): RetentionSpec | undefined {
   const r = spec.retention;
@@ -105,7 +96,7 @@ export function backupJobSpec(
   input: BackupJobInput,
   task: Extract<AgentTask, 'backup' | 'delete'> = 'backup',
 ): BackupJobSpec {
-  const id = identity(input.backup);
+  const id = ownerIdentity(KINDS.backup, input.backup.metadata);
   const { spec } = input.backup;
   if (spec.etcd.tlsSecretRef && spec.etcd.tlsFiles)
     throw new JobSpecError('spec.etcd: set tlsSecretRef or tlsFiles, not both');
