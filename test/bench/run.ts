@@ -1,155 +1,62 @@
-// `make bench`: etcd-snapshot against etcdctl/etcdutl on the same data, same run.
-// Sizes in GiB of object values from BENCH_SIZES (default "1,4"); figures go to docs/benchmarks.md.
+// `make bench`: every benchmark, or those named in BENCH_ONLY (comma-separated: save, operator).
+// Figures go to docs/benchmarks.md; the sections of benchmarks not run are kept as they were.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Etcd3 } from 'etcd3';
 import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
-import { productEntrypoint } from '../support/testbed/entrypoint.js';
-import { startEtcd } from '../support/testbed/etcd.js';
-import { createBucket, startVersityGw } from '../support/testbed/versitygw.js';
-import { fillEtcd } from './fill.js';
-import { measure, type Measurement } from './measure.js';
-import { renderReport, type Row } from './report.js';
+import { runOperatorBench } from './operator.js';
+import { renderOperatorSection } from './report-operator.js';
+import { mergeReport, renderSave, type SectionId } from './report.js';
+import { runSaveBench, saveBenchSizes } from './save.js';
 
 const GiB = 1024 ** 3;
-const sizes = (process.env.BENCH_SIZES ?? '1,4').split(',').map(Number);
-const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'bench-'));
-const [node, ...cli] = productEntrypoint();
+const benches: Record<SectionId, (dir: string, when: Date) => Promise<string[]>> = {
+  save: async (dir, when) => renderSave(await runSaveBench(dir, log), saveBenchSizes(), when),
+  operator: async (dir, when) => {
+    const figures = await runOperatorBench(dir, log);
+    log(`figures: ${JSON.stringify(figures)}`);
+    return renderOperatorSection(figures, when);
+  },
+};
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-async function main(): Promise<void> {
-  const [etcd, s3] = await Promise.all([
-    startEtcd({
-      dir: path.join(dir, 'etcd'),
-      extraArgs: ['--quota-backend-bytes=10737418240', '--snapshot-count=1000000'],
-    }),
-    startVersityGw({ dir: path.join(dir, 's3') }),
-  ]);
-  await createBucket(s3, 'bench');
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-  };
-  const s3dest = `s3://bench/runs?endpoint=${s3.endpoint}&region=${s3.region}&pathStyle=true`;
-  const fsdest = `file://${path.join(dir, 'fsdest')}`;
-  mkdirSync(path.join(dir, 'fsdest'));
-  const client = new Etcd3({ hosts: etcd.endpoint });
-  const rows: Row[] = [];
-  let filled = 0;
-  let next = 0;
-  try {
-    for (const gib of sizes) {
-      log(`filling etcd to ${gib} GiB of object values...`);
-      const r = await fillEtcd(client, gib * GiB - filled, next);
-      filled += r.bytes;
-      next = r.nextIndex;
-      const dbSize = Number((await client.maintenance.status()).dbSize);
-      log(`  ${next} objects, database ${(dbSize / GiB).toFixed(2)} GiB`);
-      const file = path.join(dir, `etcdctl-${gib}.db`);
-      const run = async (label: string, cmd: string, args: string[]): Promise<Measurement> => {
-        log(`  ${label}...`);
-        const m = await measure(cmd, args, env);
-        log(`    ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`);
-        return m;
-      };
-      const etcdctl = await run('etcdctl snapshot save (local disk)', resolveBinary('etcdctl'), [
-        `--endpoints=${etcd.endpoint}`,
-        'snapshot',
-        'save',
-        file,
-      ]);
-      const s3zstd = await run('etcd-snapshot save -> versitygw (zstd)', node!, [
-        ...cli,
-        'save',
-        '--endpoints',
-        etcd.endpoint,
-        '--to',
-        s3dest,
-        '--name',
-        `bench-${String(gib).replace('.', 'p')}`,
-        '--json',
-      ]);
-      const fsZstd = await run('etcd-snapshot save -> file (zstd)', node!, [
-        ...cli,
-        'save',
-        '--endpoints',
-        etcd.endpoint,
-        '--to',
-        fsdest,
-        '--name',
-        `bench-${String(gib).replace('.', 'p')}`,
-        '--json',
-      ]);
-      const s3Flat = await run(
-        'etcd-snapshot save -> versitygw (zstd, --no-content-summary)',
-        node!,
-        [
-          ...cli,
-          'save',
-          '--endpoints',
-          etcd.endpoint,
-          '--to',
-          s3dest,
-          '--name',
-          `flat-${String(gib).replace('.', 'p')}`,
-          '--no-content-summary',
-          '--json',
-        ],
-      );
-      const status = await run('etcdutl snapshot status', resolveBinary('etcdutl'), [
-        'snapshot',
-        'status',
-        file,
-        '-w',
-        'json',
-      ]);
-      const inspect = await run('etcd-snapshot inspect', node!, [
-        ...cli,
-        'inspect',
-        file,
-        '--json',
-      ]);
-      const manifest = JSON.parse(s3zstd.stdout) as {
-        raw: { size: number };
-        stored: { size: number };
-      };
-      rows.push({
-        gib,
-        objects: next,
-        dbBytes: statSync(file).size,
-        storedBytes: manifest.stored.size,
-        etcdctl,
-        s3zstd,
-        fsZstd,
-        s3Flat,
-        status,
-        inspect,
-      });
-      rmSync(file);
-      rmSync(path.join(dir, 'fsdest'), { recursive: true });
-      mkdirSync(path.join(dir, 'fsdest'));
-    }
-  } finally {
-    client.close();
-    await Promise.all([etcd.stop(), s3.stop()]);
-  }
-  const machine = {
+function selected(): SectionId[] {
+  const names = (process.env.BENCH_ONLY ?? Object.keys(benches).join(',')).split(',');
+  const unknown = names.filter((n) => !(n in benches));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}`);
+  return names as SectionId[];
+}
+
+function machine(dir: string): Record<string, string | number> {
+  const version = (binary: string, flag: string) =>
+    execFileSync(resolveBinary(binary), [flag], { encoding: 'utf8' }).split('\n')[0]!;
+  return {
     cpu:
       (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [])[1] ?? 'unknown',
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / GiB),
     kernel: os.release(),
     node: process.version,
-    etcd: execFileSync(resolveBinary('etcd'), ['--version'], { encoding: 'utf8' }).split('\n')[0]!,
+    etcd: version('etcd', '--version'),
+    kubernetes: version('kube-apiserver', '--version'),
     disk: execFileSync('df', ['-h', '--output=source,fstype', dir], { encoding: 'utf8' })
       .split('\n')[1]!
       .trim(),
   };
+}
+
+async function main(): Promise<void> {
+  const only = selected();
+  const dir = mkdtempSync(path.join(process.env.BENCH_DIR ?? os.tmpdir(), 'bench-'));
+  const sections: Partial<Record<SectionId, string[]>> = {};
+  for (const id of only) {
+    log(`== ${id}`);
+    sections[id] = await benches[id](path.join(dir, id), new Date());
+  }
   const out = path.join(repoRoot, 'docs', 'benchmarks.md');
-  writeFileSync(out, renderReport(rows, machine, new Date()));
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  writeFileSync(out, mergeReport(previous, sections, machine(dir)));
   log(`wrote ${out}`);
   rmSync(dir, { recursive: true, force: true });
 }

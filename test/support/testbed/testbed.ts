@@ -17,6 +17,11 @@ export interface TestBedOptions {
   readonly dir?: string;
   /** Progress lines (component started, timings); silent by default. */
   readonly progress?: (line: string) => void;
+  /**
+   * Start the node agent (default true). Without it no Node exists, so Pods
+   * stay Pending: Jobs and their Pods are still created, nothing runs.
+   */
+  readonly nodeAgent?: boolean;
 }
 
 export interface TestBed {
@@ -127,16 +132,15 @@ export async function startTestBed(options: TestBedOptions = {}): Promise<TestBe
       apiServerPort: apiServer.port,
       log: createFileLog(logFiles['node-agent']!),
     });
+    const withAgent = options.nodeAgent ?? true;
     const [kcm] = await Promise.all([
       timed(timings, 'kube-controller-manager', () =>
         startControllerManager({ dir: path.join(dir, 'kube'), apiServer }),
       ),
-      timed(timings, 'node-agent', () => agent.start()),
+      withAgent ? timed(timings, 'node-agent', () => agent.start()) : undefined,
     ]);
-    stoppers.push(
-      () => kcm.stop(),
-      () => agent.stop(),
-    );
+    stoppers.push(() => kcm.stop());
+    if (withAgent) stoppers.push(() => agent.stop());
     timings.total = Math.round(performance.now() - start);
     progress(`test bed ready in ${(timings.total / 1000).toFixed(1)} s (${dir})`);
     return {
