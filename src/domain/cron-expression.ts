@@ -74,8 +74,28 @@ const STANDARD_FIELD = /^[0-9*,/-]+$/;
 /** Any day matched by a standard cron repeats within 8 years (29 February, skipping 2100). */
 const NEVER_PROBE = new Date(Date.UTC(2000, 0, 1));
 
-/** Validates a schedule and an optional IANA time zone; returns (never throws) a ScheduleError. */
+const parsed = new Map<string, Schedule | ScheduleError>();
+/** Distinct (schedule, time zone) pairs remembered; a cluster has far fewer. */
+const PARSED_LIMIT = 10_000;
+
+/**
+ * Validates a schedule and an optional IANA time zone; returns (never throws)
+ * a ScheduleError. Results are immutable and depend only on the arguments, so
+ * they are remembered: every reconcile of every EtcdBackup parses its
+ * schedule, and building a Cron is the costly part.
+ */
 export function parseSchedule(schedule: string, timeZone?: string): Schedule | ScheduleError {
+  const key = JSON.stringify([schedule, timeZone ?? null]);
+  let result = parsed.get(key);
+  if (!result) {
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    result = parseScheduleUncached(schedule, timeZone);
+    parsed.set(key, result);
+  }
+  return result;
+}
+
+function parseScheduleUncached(schedule: string, timeZone?: string): Schedule | ScheduleError {
   const zone = timeZoneProblem(timeZone);
   if (zone) return new ScheduleError('InvalidTimeZone', zone);
   const expression = schedule.trim();

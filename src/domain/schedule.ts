@@ -97,12 +97,29 @@ export function defaultStaleAfterMs(
   runAllowanceMs = DEFAULT_RUN_ALLOWANCE_MS,
 ): number {
   assertDate(now, 'now');
-  const runs = schedule.cron.nextRuns(STALE_SAMPLE_RUNS + 1, now);
+  // Sampled from the start of the hour, so the answer is the same for an
+  // hour and remembered: every reconcile asks, and the sample is 21 cron steps.
+  const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  const key = `${schedule.timeZone}\u0000${schedule.expression}\u0000${hour}`;
+  let longest = longestIntervals.get(key);
+  if (longest === undefined) {
+    if (longestIntervals.size >= 10_000) longestIntervals.clear();
+    longest = longestInterval(schedule, new Date(hour));
+    longestIntervals.set(key, longest);
+  }
+  return 2 * longest + runAllowanceMs;
+}
+
+const HOUR_MS = 3_600_000;
+const longestIntervals = new Map<string, number>();
+
+function longestInterval(schedule: Schedule, from: Date): number {
+  const runs = schedule.cron.nextRuns(STALE_SAMPLE_RUNS + 1, from);
   let longest = 0;
   for (let i = 1; i < runs.length; i += 1) {
     longest = Math.max(longest, (runs[i] as Date).getTime() - (runs[i - 1] as Date).getTime());
   }
-  return 2 * longest + runAllowanceMs;
+  return longest;
 }
 
 /**

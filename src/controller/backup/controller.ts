@@ -18,9 +18,13 @@ import type { Manager } from '../manager.js';
 import { objectKey } from '../object-key.js';
 import type { WorkQueue } from '../work-queue.js';
 import type { CleanupJobBuilder, RunJobBuilder } from './job-builders.js';
+import { TtlCache } from '../ttl-cache.js';
+import { BACKUP_INDEXERS } from './indexes.js';
 import { reconcileBackup, type BackupReconcileDeps } from './reconcile.js';
 
 export const BACKUP_CONTROLLER_NAME = 'etcdbackup';
+/** How long the key names of a referenced Secret or ConfigMap are trusted. */
+const REFERENCE_TTL_MS = 10_000;
 
 export interface BackupControllerOptions {
   readonly manager: Manager;
@@ -51,8 +55,12 @@ export function registerBackupController(options: BackupControllerOptions): Work
     'etcdbackups',
     ports.listWatch<EtcdBackup>(ETCD_BACKUPS, { namespace }),
   );
-  const jobs = manager.informer<V1Job>('backup-jobs', ports.listWatch<V1Job>(JOBS, selector));
-  const pods = manager.informer<V1Pod>('backup-pods', ports.listWatch<V1Pod>(PODS, selector));
+  const jobs = manager.informer<V1Job>('backup-jobs', ports.listWatch<V1Job>(JOBS, selector), {
+    indexers: BACKUP_INDEXERS,
+  });
+  const pods = manager.informer<V1Pod>('backup-pods', ports.listWatch<V1Pod>(PODS, selector), {
+    indexers: BACKUP_INDEXERS,
+  });
   const deps: Omit<BackupReconcileDeps, 'logger'> = {
     clock: options.clock,
     backups: backups.store,
@@ -71,6 +79,7 @@ export function registerBackupController(options: BackupControllerOptions): Work
     image: options.image,
     metrics: createBackupMetrics(manager.registry),
     superseded: new Map(),
+    referenceKeys: new TtlCache(REFERENCE_TTL_MS, options.clock),
   };
   const queue = manager.controller({
     name: BACKUP_CONTROLLER_NAME,

@@ -2,6 +2,7 @@ import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-nod
 import { KINDS, LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import type { ConfigMapReader, SecretReader } from '../../kube/ports.js';
 import type { ObjectStore } from '../informer-store.js';
+import type { TtlCache } from '../ttl-cache.js';
 import { parseKey } from '../object-key.js';
 import { observeRun, podBelongsTo, type ObservedBackup, type ObservedRun } from './observed.js';
 import {
@@ -10,6 +11,7 @@ import {
   type ObservedReference,
   type ReferenceRequirement,
 } from './references.js';
+import { BY_BACKUP } from './indexes.js';
 import { cleanupJobName } from './run-names.js';
 
 /** What observe reads: informer caches for watched kinds, GETs for Secrets/ConfigMaps. */
@@ -19,6 +21,12 @@ export interface BackupObserveDeps {
   readonly podCache: ObjectStore<V1Pod>;
   readonly secrets: SecretReader;
   readonly configMaps: ConfigMapReader;
+  /**
+   * Key names of referenced Secrets and ConfigMaps, remembered briefly: they
+   * are read with GET (not watched), and a burst of reconciles would read the
+   * same Secret for each. A fix (a Secret created) is seen within the TTL.
+   */
+  readonly referenceKeys?: TtlCache<ReadonlySet<string> | undefined>;
 }
 
 /**
@@ -34,10 +42,8 @@ export async function observeBackup(
   const backup = deps.backups.get(key);
   if (!backup) return undefined;
   const { namespace = '', name } = parseKey(key);
-  const jobs = deps.jobCache.list(namespace).filter((job) => ownedBy(job, backup));
-  const pods = deps.podCache
-    .list(namespace)
-    .filter((pod) => pod.metadata?.labels?.[LABELS.backup] === name);
+  const jobs = deps.jobCache.byIndex(BY_BACKUP, key).filter((job) => ownedBy(job, backup));
+  const pods = deps.podCache.byIndex(BY_BACKUP, key);
   const summaries = jobs.map((job) =>
     observeRun(
       name,
@@ -64,10 +70,13 @@ async function observeReferences(
     const id = `${req.kind}/${req.name}`;
     let keys = fetched.get(id);
     if (!keys) {
-      keys =
+      const load = () =>
         req.kind === 'Secret'
           ? secretKeys(deps, namespace, req.name)
           : configMapKeys(deps, namespace, req.name);
+      keys = deps.referenceKeys
+        ? deps.referenceKeys.get(`${req.kind}/${namespace}/${req.name}`, load)
+        : load();
       fetched.set(id, keys);
     }
     return keys;

@@ -290,3 +290,12 @@ describe('defaultStaleAfterMs: 2 x the longest interval + the run allowance', ()
     expect(defaultStaleAfterMs(schedule('0 3 * * *'), NOW, 10 * 60_000)).toBe(2 * DAY + 600_000);
   });
 });
+
+describe('parseSchedule remembers its results', () => {
+  it('the same arguments give the same Schedule; a different zone or an error stays apart', () => {
+    expect(parseSchedule('0 3 * * *')).toBe(parseSchedule('0 3 * * *'));
+    expect(parseSchedule('0 3 * * *', 'Europe/Berlin')).not.toBe(parseSchedule('0 3 * * *'));
+    expect(parseSchedule('0 3 * * *', '')).toBeInstanceOf(ScheduleError);
+    expect(parseSchedule('0 3 * * *')).not.toBeInstanceOf(ScheduleError);
+  });
+});

@@ -8,6 +8,7 @@ import {
   type BackupReconcileDeps,
 } from '../../../../src/controller/backup/reconcile.js';
 import { mergePatch, sameJson } from '../../../../src/controller/backup/status-patch.js';
+import { BACKUP_INDEXERS } from '../../../../src/controller/backup/indexes.js';
 import { MemoryStore } from '../../../../src/controller/informer-store.js';
 import { KubeError } from '../../../../src/kube/errors.js';
 import type { InvolvedObject } from '../../../../src/kube/events.js';
@@ -58,8 +59,8 @@ class FakeBackupClient {
 function setup(b: EtcdBackup, nowIso: string) {
   const backups = new MemoryStore<EtcdBackup>();
   backups.upsert(b);
-  const jobCache = new MemoryStore<V1Job>();
-  const podCache = new MemoryStore<V1Pod>();
+  const jobCache = new MemoryStore<V1Job>(BACKUP_INDEXERS);
+  const podCache = new MemoryStore<V1Pod>(BACKUP_INDEXERS);
   const secrets = new Map<string, V1Secret>([
     ['etcd-client', { data: { 'ca.crt': 'Y2E=', 'tls.crt': 'Y2VydA==', 'tls.key': 'c2VjcmV0' } }],
   ]);
