@@ -1,4 +1,4 @@
-// `make bench`: every benchmark, or those named in BENCH_ONLY (comma-separated: save, operator).
+// `make bench`: every benchmark, or those named in BENCH_ONLY (comma-separated: save, operator, restore).
 // Figures go to docs/benchmarks.md; the sections of benchmarks not run are kept as they were.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,8 @@ import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
 import { runOperatorBench } from './operator.js';
 import { renderOperatorSection } from './report-operator.js';
 import { mergeReport, renderSave, type SectionId } from './report.js';
+import { renderRestoreSection } from './report-restore.js';
+import { runRestoreBench } from './restore.js';
 import { runSaveBench, saveBenchSizes } from './save.js';
 
 const GiB = 1024 ** 3;
@@ -17,6 +19,11 @@ const benches: Record<SectionId, (dir: string, when: Date) => Promise<string[]>>
     const figures = await runOperatorBench(dir, log);
     log(`figures: ${JSON.stringify(figures)}`);
     return renderOperatorSection(figures, when);
+  },
+  restore: async (dir, when) => {
+    const bench = await runRestoreBench(dir, log);
+    log(`figures: ${JSON.stringify(bench)}`);
+    return renderRestoreSection(bench, when);
   },
 };
 const log = (line: string) => process.stdout.write(`${line}\n`);
