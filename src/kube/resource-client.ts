@@ -65,6 +65,18 @@ export const stripManagedFields: WirePrepare = (raw) => {
   if (metadata) delete metadata.managedFields;
 };
 
+/**
+ * Keeps only metadata (without managedFields) and status: for caches of the
+ * operator's own Jobs and Pods, whose spec it wrote and never reads back. A
+ * Job's spec holds its whole pod template; dropping it keeps a cache of
+ * thousands of run Jobs and Pods small (controller-runtime's cache
+ * TransformFunc serves the same purpose).
+ */
+export const metadataAndStatusOnly: WirePrepare = (raw) => {
+  stripManagedFields(raw);
+  delete raw.spec;
+};
+
 /** ResourceClient over the REST client for any built-in or custom resource. */
 export class RestResourceClient<T extends KubeObject> implements ResourceClient<T> {
   constructor(

@@ -3,6 +3,7 @@ import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import { backupJobSpec } from '../../domain/job-spec.js';
 import { cleanupJobSpec } from '../../domain/job-spec-cleanup.js';
 import type { KubePorts } from '../../kube/ports.js';
+import { metadataAndStatusOnly } from '../../kube/resource-client.js';
 import { createBackupMetrics } from '../../observability/metrics.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, JOBS, PODS } from '../../kube/resources.js';
 import type { Clock } from '../clock.js';
@@ -55,12 +56,20 @@ export function registerBackupController(options: BackupControllerOptions): Work
     'etcdbackups',
     ports.listWatch<EtcdBackup>(ETCD_BACKUPS, { namespace }),
   );
-  const jobs = manager.informer<V1Job>('backup-jobs', ports.listWatch<V1Job>(JOBS, selector), {
-    indexers: BACKUP_INDEXERS,
-  });
-  const pods = manager.informer<V1Pod>('backup-pods', ports.listWatch<V1Pod>(PODS, selector), {
-    indexers: BACKUP_INDEXERS,
-  });
+  const jobs = manager.informer<V1Job>(
+    'backup-jobs',
+    ports.listWatch<V1Job>(JOBS, { ...selector, prepare: metadataAndStatusOnly }),
+    {
+      indexers: BACKUP_INDEXERS,
+    },
+  );
+  const pods = manager.informer<V1Pod>(
+    'backup-pods',
+    ports.listWatch<V1Pod>(PODS, { ...selector, prepare: metadataAndStatusOnly }),
+    {
+      indexers: BACKUP_INDEXERS,
+    },
+  );
   const deps: Omit<BackupReconcileDeps, 'logger'> = {
     clock: options.clock,
     backups: backups.store,

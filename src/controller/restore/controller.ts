@@ -1,6 +1,7 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup, type EtcdRestore } from '../../api/v1alpha1/index.js';
 import type { KubePorts } from '../../kube/ports.js';
+import { metadataAndStatusOnly } from '../../kube/resource-client.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, ETCD_RESTORES, JOBS, PODS } from '../../kube/resources.js';
 import type { Clock } from '../clock.js';
 import { enqueueObject, enqueueOwner, ETCD_RESTORE_OWNER } from '../informer-handlers.js';
@@ -39,8 +40,14 @@ export function registerRestoreController(options: RestoreControllerOptions): Wo
     'etcdrestores',
     ports.listWatch<EtcdRestore>(ETCD_RESTORES, { namespace }),
   );
-  const jobs = manager.informer<V1Job>('restore-jobs', ports.listWatch<V1Job>(JOBS, selector));
-  const pods = manager.informer<V1Pod>('restore-pods', ports.listWatch<V1Pod>(PODS, selector));
+  const jobs = manager.informer<V1Job>(
+    'restore-jobs',
+    ports.listWatch<V1Job>(JOBS, { ...selector, prepare: metadataAndStatusOnly }),
+  );
+  const pods = manager.informer<V1Pod>(
+    'restore-pods',
+    ports.listWatch<V1Pod>(PODS, { ...selector, prepare: metadataAndStatusOnly }),
+  );
   const deps: Omit<RestoreReconcileDeps, 'logger'> = {
     clock: options.clock,
     restores: restores.store,
