@@ -45,6 +45,7 @@ export async function reconcileBackup(
   key: string,
   deps: BackupReconcileDeps,
 ): Promise<ReconcileResult> {
+  if (cacheLags(key, deps)) return { requeueAfterMs: CACHE_LAG_REQUEUE_MS };
   const observed = await observeBackup(key, deps);
   if (!observed) {
     deps.superseded?.delete(key);
@@ -53,9 +54,6 @@ export async function reconcileBackup(
   }
   const { backup } = observed;
   const observedVersion = backup.metadata?.resourceVersion;
-  if (observedVersion !== undefined && deps.superseded?.get(key) === observedVersion)
-    return { requeueAfterMs: CACHE_LAG_REQUEUE_MS };
-  deps.superseded?.delete(key);
   // The manager's logger already carries controller, namespace and name.
   const log = deps.logger.child({ kind: KINDS.backup, generation: backup.metadata?.generation });
   const plan = planBackup(observed, new Date(deps.clock.now()));
@@ -63,14 +61,16 @@ export async function reconcileBackup(
   for (const action of plan.actions) await executor.execute(action);
   await recordEvents(backup, plan.events, deps.events);
   if (executor.gone) return {};
-  const wrote = await writeStatusIfChanged(
+  const written = await writeStatusIfChanged(
     backup,
     plan.status,
     executor.resourceVersion,
     deps,
     log,
   );
-  if ((wrote || executor.resourceVersion !== observedVersion) && observedVersion !== undefined)
+  const newVersion = written ?? executor.resourceVersion;
+  // Only a write that made a new version leaves the cache behind (a no-op patch keeps it).
+  if (observedVersion !== undefined && newVersion !== observedVersion)
     deps.superseded?.set(key, observedVersion);
   for (const run of plan.finished) logFinishedRun(log, run, plan.status);
   if (deps.metrics) publishBackupMetrics(deps.metrics, labelsOf(key), plan.status, plan.finished);
@@ -81,7 +81,8 @@ export async function reconcileBackup(
  * A merge patch of the status subresource, conditional on the resourceVersion
  * the plan was made from: a status computed from a stale cache is refused
  * (Conflict, thrown: the retry plans again) instead of overwriting newer state.
- * An object deleted meanwhile needs no status.
+ * An object deleted meanwhile needs no status. Returns the resourceVersion
+ * the write produced, or undefined when nothing was written.
  */
 export async function writeStatusIfChanged(
   backup: EtcdBackup,
@@ -89,22 +90,35 @@ export async function writeStatusIfChanged(
   resourceVersion: string | undefined,
   deps: Pick<BackupReconcileDeps, 'backupClient'>,
   log: Logger,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const previous = backup.status ?? {};
-  if (sameJson(previous, status)) return false;
+  if (sameJson(previous, status)) return undefined;
   const patch = {
     metadata: resourceVersion === undefined ? {} : { resourceVersion },
     status: mergePatch(previous, status),
   };
   const { namespace = '', name = '' } = backup.metadata ?? {};
+  let updated: EtcdBackup;
   try {
-    await deps.backupClient.patchStatus(namespace, name, patch);
+    updated = await deps.backupClient.patchStatus(namespace, name, patch);
   } catch (err) {
-    if (isKubeError(err, 'NotFound')) return false;
+    if (isKubeError(err, 'NotFound')) return undefined;
     throw err;
   }
   log.debug({ fields: Object.keys(patch.status) }, 'status updated');
-  return true;
+  return updated.metadata?.resourceVersion;
+}
+
+/**
+ * True while the cached EtcdBackup is still the version this controller last
+ * wrote over: checked before observing, so waiting costs no Secret reads.
+ */
+function cacheLags(key: string, deps: BackupReconcileDeps): boolean {
+  const expected = deps.superseded?.get(key);
+  if (expected === undefined) return false;
+  if (deps.backups.get(key)?.metadata?.resourceVersion === expected) return true;
+  deps.superseded?.delete(key);
+  return false;
 }
 
 /** A run's outcome in the operator log too, once, as it is recorded. */

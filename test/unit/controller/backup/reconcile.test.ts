@@ -42,6 +42,7 @@ class FakeBackupClient {
   readonly statusPatches: Array<{ name: string; patch: Record<string, unknown> }> = [];
   readonly patches: Array<Record<string, unknown>> = [];
   statusError: Error | undefined;
+  noOpStatus = false;
   rv = 10;
   async patch(_ns: string, name: string, patch: { metadata?: object }) {
     this.patches.push(patch);
@@ -52,7 +53,10 @@ class FakeBackupClient {
   async patchStatus(_ns: string, name: string, patch: Record<string, unknown>) {
     if (this.statusError) throw this.statusError;
     this.statusPatches.push({ name, patch });
-    return {} as EtcdBackup;
+    // A patch that changes nothing keeps the resourceVersion, as the apiserver does.
+    if (this.noOpStatus)
+      return { metadata: { name, resourceVersion: String(this.rv) } } as EtcdBackup;
+    return { metadata: { name, resourceVersion: String(++this.rv) } } as EtcdBackup;
   }
 }
 
@@ -158,6 +162,16 @@ describe('reconcileBackup', () => {
     const next = await reconcileBackup('ns/nightly', deps);
     expect(next.requeueAfterMs).not.toBe(CACHE_LAG_REQUEUE_MS);
     expect(deps.superseded.get('ns/nightly')).not.toBe('10');
+  });
+
+  it('does not wait after a write that made no new version', async () => {
+    const t = setup(backup(), DUE);
+    t.backupClient.noOpStatus = true;
+    const deps = { ...t.deps, superseded: new Map<string, string>() };
+    await reconcileBackup('ns/nightly', deps);
+    expect(deps.superseded.size).toBe(0);
+    const again = await reconcileBackup('ns/nightly', deps);
+    expect(again.requeueAfterMs).not.toBe(CACHE_LAG_REQUEUE_MS);
   });
 
   it('adds the finalizer first, and writes status against the new resourceVersion', async () => {
