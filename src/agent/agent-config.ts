@@ -139,11 +139,8 @@ function checkRetention(problems: Problems, retention: unknown): RetentionPolicy
   return attempt(problems, 'retention', () => retentionPolicyFromSpec(retention));
 }
 
-/**
- * Parses and validates the controller's JSON. Every problem is listed in one
- * AgentConfigError, so one failed run shows everything to fix.
- */
-export function parseBackupAgentConfig(text: string): ValidatedAgentConfig {
+/** The agent config's JSON object, or an AgentConfigError saying why it is not one. */
+export function parseConfigObject(text: string): Record<string, unknown> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -151,6 +148,15 @@ export function parseBackupAgentConfig(text: string): ValidatedAgentConfig {
     throw new AgentConfigError(`the agent config is not JSON: ${(err as Error).message}`);
   }
   if (!RECORD(raw)) throw new AgentConfigError('the agent config must be a JSON object');
+  return raw;
+}
+
+/**
+ * Parses and validates the controller's JSON. Every problem is listed in one
+ * AgentConfigError, so one failed run shows everything to fix.
+ */
+export function parseBackupAgentConfig(text: string): ValidatedAgentConfig {
+  const raw = parseConfigObject(text);
   const problems: Problems = [];
   checkHeader(problems, raw);
   const timeouts = checkEtcd(problems, raw.etcd);

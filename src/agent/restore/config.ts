@@ -1,5 +1,5 @@
 import { parseStoreUrl, type StoreConfig } from '../../storage/index.js';
-import { AgentConfigError, checkEtcd, requireString } from '../agent-config.js';
+import { AgentConfigError, checkEtcd, parseConfigObject, requireString } from '../agent-config.js';
 import type { RestoreAgentConfig } from './contract.js';
 
 /** A RestoreAgentConfig that passed validation, with its strings already parsed. */
@@ -84,13 +84,7 @@ function checkHeader(problems: string[], raw: Record<string, unknown>): void {
 
 /** Parses and validates the controller's JSON; every problem is listed in one AgentConfigError. */
 export function parseRestoreAgentConfig(text: string): ValidatedRestoreConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new AgentConfigError(`the agent config is not JSON: ${(err as Error).message}`);
-  }
-  if (!RECORD(raw)) throw new AgentConfigError('the agent config must be a JSON object');
+  const raw = parseConfigObject(text);
   const problems: string[] = [];
   checkHeader(problems, raw);
   checkSource(problems, raw.source);
