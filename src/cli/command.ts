@@ -26,27 +26,27 @@ export const ExitCode = {
   refused: 6,
 } as const;
 
-/** Which exit code an error ends the process with, by its class name (no SDK imports here). */
+/**
+ * Which exit code an error ends the process with, by `<class name>:<code>`
+ * or `<class name>:*` (no SDK imports here): a store's own checksum failing
+ * is an integrity failure, like our digests; other storage errors are storage.
+ */
 const EXIT_BY_ERROR: Record<string, number> = {
-  UsageError: ExitCode.usage,
-  EtcdError: ExitCode.etcd,
-  StorageError: ExitCode.storage,
-  DigestError: ExitCode.integrity,
-  SnapshotFormatError: ExitCode.integrity,
-  ManifestError: ExitCode.integrity,
-  EncryptionError: ExitCode.integrity,
-  RefusedError: ExitCode.refused,
+  'UsageError:*': ExitCode.usage,
+  'EtcdError:*': ExitCode.etcd,
+  'StorageError:Corrupt': ExitCode.integrity,
+  'StorageError:*': ExitCode.storage,
+  'DigestError:*': ExitCode.integrity,
+  'SnapshotFormatError:*': ExitCode.integrity,
+  'ManifestError:*': ExitCode.integrity,
+  'EncryptionError:*': ExitCode.integrity,
+  'RefusedError:*': ExitCode.refused,
 };
 
 export function exitCodeFor(err: unknown): number {
-  // A store's own checksum failing is an integrity failure, like our digests.
-  if (
-    err instanceof Error &&
-    err.name === 'StorageError' &&
-    (err as { code?: unknown }).code === 'Corrupt'
-  )
-    return ExitCode.integrity;
-  return (err instanceof Error && EXIT_BY_ERROR[err.name]) || ExitCode.failure;
+  if (!(err instanceof Error)) return ExitCode.failure;
+  const code = String((err as { code?: unknown }).code);
+  return EXIT_BY_ERROR[`${err.name}:${code}`] ?? EXIT_BY_ERROR[`${err.name}:*`] ?? ExitCode.failure;
 }
 
 /** A user-facing error: its message names the fix; printed without a stack trace. */
