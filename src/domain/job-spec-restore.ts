@@ -29,7 +29,8 @@ import {
 import type { StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
-const MEMBER_VOLUME = 'etcd-snapshot-member';
+/** The volume holding a DataDir member's data directory. */
+export const MEMBER_VOLUME = 'etcd-snapshot-member';
 const IDENTITY_VOLUME = 'etcd-snapshot-identity';
 const IDENTITY_FILE = 'identity.txt';
 /** Transient failures (etcd or S3 unreachable) are retried; the rest fail the Job at once. */

@@ -59,6 +59,9 @@ export const REASONS = {
   invalidRetention: 'InvalidRetention',
   secretNotFound: 'SecretNotFound',
   configMapNotFound: 'ConfigMapNotFound',
+  // policy: what a spec of an untrusted namespace may not ask (docs/security.md)
+  forbidden: 'Forbidden',
+  endpointForbidden: 'EndpointForbidden',
   // scheduling
   scheduled: 'Scheduled',
   runOnce: 'RunOnce',

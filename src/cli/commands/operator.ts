@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { agentPolicyFrom } from '../../config/agent-policy.js';
 import { defaultImage } from '../../config/image.js';
 import { systemClock } from '../../controller/clock.js';
 import { registerBackupController } from '../../controller/backup/controller.js';
@@ -19,6 +20,7 @@ const flags = {
   'leader-election-namespace': { type: 'string' },
   'health-port': { type: 'string', default: '8080' },
   image: { type: 'string' },
+  'trusted-namespaces': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
 } as const;
 
@@ -38,6 +40,11 @@ of this image.
   --health-port PORT                /healthz, /readyz and /metrics (default 8080; 0 = off)
   --image IMAGE                     the image snapshot Jobs run (default: $ETCD_SNAPSHOT_IMAGE
                                     or this build's image)
+  --trusted-namespaces LIST         namespaces whose EtcdBackups/EtcdRestores may ask for host
+                                    access (hostNetwork, hostPath, root, nodeName, another image
+                                    or ServiceAccount); comma-separated, * for all (default:
+                                    $POD_NAMESPACE). Elsewhere every Job passes the restricted
+                                    Pod Security level; see docs/security.md
   --log-level LEVEL                 default info`,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const { values } = parseFlags('operator', args, flags);
@@ -46,7 +53,8 @@ of this image.
       destination: io.stdout,
       base: { component: 'operator' },
     });
-    const ports = createKubePorts(loadKubeConfig(values.kubeconfig, io.env));
+    const kubeConfig = loadKubeConfig(values.kubeconfig, io.env);
+    const ports = createKubePorts(kubeConfig);
     const podName = io.env.POD_NAME ?? os.hostname();
     const healthPort = intFlag(values['health-port'], 'health-port', 0) ?? 8080;
     let fatal: string | undefined;
@@ -71,12 +79,25 @@ of this image.
         stopped.resolve();
       },
     });
+    const image = values.image ?? io.env.ETCD_SNAPSHOT_IMAGE ?? defaultImage();
+    const policy = agentPolicyFrom({
+      trustedNamespaces: values['trusted-namespaces'],
+      ownNamespace: io.env.POD_NAMESPACE,
+      image,
+      apiServer: kubeConfig.getCurrentCluster()?.server,
+      serviceHost: io.env.KUBERNETES_SERVICE_HOST,
+      servicePort: io.env.KUBERNETES_SERVICE_PORT,
+      healthPort: healthPort > 0 ? healthPort : undefined,
+      podIp: io.env.POD_IP,
+    });
+    logger.info({ trustedNamespaces: policy.trustedNamespaces }, 'agent policy');
     const controllerOptions = {
       manager,
       ports,
       clock: systemClock,
       ...(values.namespace ? { namespace: values.namespace } : {}),
-      image: values.image ?? io.env.ETCD_SNAPSHOT_IMAGE ?? defaultImage(),
+      image,
+      policy,
       instance: podName,
     };
     registerBackupController(controllerOptions);

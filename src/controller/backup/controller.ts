@@ -1,5 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import { backupJobSpec } from '../../domain/job-spec.js';
 import { cleanupJobSpec } from '../../domain/job-spec-cleanup.js';
 import type { KubePorts } from '../../kube/ports.js';
@@ -17,6 +18,7 @@ import {
 import type { InformerHandler } from '../informer.js';
 import type { Manager } from '../manager.js';
 import { objectKey } from '../object-key.js';
+import { guardJobs } from '../job-guard.js';
 import type { WorkQueue } from '../work-queue.js';
 import type { CleanupJobBuilder, RunJobBuilder } from './job-builders.js';
 import { TtlCache } from '../ttl-cache.js';
@@ -34,6 +36,8 @@ export interface BackupControllerOptions {
   /** Watch one namespace; all namespaces when undefined. */
   readonly namespace?: string;
   readonly image: string;
+  /** What specs may ask of the Pods the operator creates; every Job passes through it. */
+  readonly policy: AgentPolicy;
   /** Defaults to `backupJobSpec` from domain/job-spec.ts. */
   readonly buildRunJob?: RunJobBuilder;
   /** The deletionPolicy Delete cleanup Job (`etcd-snapshot agent delete`); defaults to cleanupJobSpec. */
@@ -77,7 +81,8 @@ export function registerBackupController(options: BackupControllerOptions): Work
     podCache: pods.store,
     secrets: ports.secrets,
     configMaps: ports.customResource<V1ConfigMap>(CONFIG_MAPS),
-    jobs: ports.jobs,
+    jobs: guardJobs(ports.jobs, options.policy),
+    policy: options.policy,
     backupClient: ports.customResource<EtcdBackup>(ETCD_BACKUPS),
     events: ports.eventRecorder({
       controller: 'etcdsnapshot.dev/etcdbackup-controller',

@@ -1,5 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { KINDS, LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import type { ConfigMapReader, SecretReader } from '../../kube/ports.js';
 import type { ObjectStore } from '../informer-store.js';
 import type { TtlCache } from '../ttl-cache.js';
@@ -27,6 +28,8 @@ export interface BackupObserveDeps {
    * same Secret for each. A fix (a Secret created) is seen within the TTL.
    */
   readonly referenceKeys?: TtlCache<ReadonlySet<string> | undefined>;
+  /** What the backup's Pods may ask for (docs/security.md). */
+  readonly policy?: AgentPolicy;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function observeBackup(
     runs: summaries.filter((run) => !isCleanup(run)).sort(byName),
     cleanup: summaries.find(isCleanup),
     references: await observeReferences(namespace, requiredReferences(backup.spec), deps),
+    ...(deps.policy ? { policy: deps.policy } : {}),
   };
 }
 

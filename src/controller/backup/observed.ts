@@ -7,6 +7,7 @@ import {
   type EtcdBackup,
   type RunTrigger,
 } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import { pickPodResult } from '../agent-result.js';
 import { parseAgentResult } from './agent-result.js';
 import type { ObservedReference } from './references.js';
@@ -25,6 +26,8 @@ export interface ObservedBackup {
   /** The deletion cleanup Job, when it exists. */
   readonly cleanup?: ObservedRun;
   readonly references: readonly ObservedReference[];
+  /** What the backup's Pods may ask for (docs/security.md); unchecked when unset (unit tests). */
+  readonly policy?: AgentPolicy;
 }
 
 export type RunState = 'active' | 'succeeded' | 'failed';

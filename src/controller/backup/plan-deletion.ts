@@ -1,4 +1,5 @@
 import { BACKUP_CONDITIONS, DEFAULTS, FINALIZER, REASONS } from '../../api/v1alpha1/index.js';
+import type { PolicyRefusal } from '../../domain/agent-policy.js';
 import { EVENT_REASONS, type PlanDraft } from './plan-draft.js';
 import { liveRuns } from './plan-schedule.js';
 import { cleanupJobName } from './run-names.js';
@@ -11,9 +12,12 @@ import { cleanupJobName } from './run-names.js';
  * the Job does), and the finalizer goes when it succeeded. Retain never holds
  * the finalizer, and releases one left from an earlier Delete.
  *
+ * A spec the agent policy refuses gets no cleanup Job either: the finalizer
+ * goes and the snapshots stay, with a Warning Event that says so.
+ *
  * Returns true while the backup is being deleted: no run starts then.
  */
-export function planDeletion(draft: PlanDraft): boolean {
+export function planDeletion(draft: PlanDraft, refusal?: PolicyRefusal): boolean {
   const { metadata, spec } = draft.observed.backup;
   const hasFinalizer = metadata?.finalizers?.includes(FINALIZER) ?? false;
   const deleteSnapshots = (spec.deletionPolicy ?? DEFAULTS.deletionPolicy) === 'Delete';
@@ -27,6 +31,15 @@ export function planDeletion(draft: PlanDraft): boolean {
   }
   if (!hasFinalizer) return true;
   if (!deleteSnapshots) {
+    draft.action({ type: 'RemoveFinalizer', finalizer: FINALIZER });
+    return true;
+  }
+  if (refusal) {
+    draft.event(
+      'Warning',
+      refusal.reason,
+      `the stored snapshots were kept: no cleanup Job may run for this spec (${refusal.message})`,
+    );
     draft.action({ type: 'RemoveFinalizer', finalizer: FINALIZER });
     return true;
   }

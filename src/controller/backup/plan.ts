@@ -7,7 +7,8 @@ import { planDeletion } from './plan-deletion.js';
 import { PlanDraft, type FinishedRun, type PlannedEvent } from './plan-draft.js';
 import { recordFinishedRuns } from './plan-results.js';
 import { liveRuns, planRuns } from './plan-schedule.js';
-import { planReady, validateBackup } from './plan-validation.js';
+import { backupPolicyRefusal } from './plan-policy.js';
+import { planReady, validateBackup, type Validation } from './plan-validation.js';
 
 export { EVENT_REASONS, type FinishedRun, type PlannedEvent } from './plan-draft.js';
 
@@ -32,8 +33,11 @@ export interface BackupPlan {
  */
 export function planBackup(observed: ObservedBackup, now: Date): BackupPlan {
   const draft = new PlanDraft(observed, now);
-  const validation = validateBackup(observed.backup.spec, observed.references);
-  const deleting = planDeletion(draft);
+  const refusal = observed.policy && backupPolicyRefusal(observed.backup, observed.policy);
+  const validation: Validation = refusal
+    ? { valid: false, ...refusal }
+    : validateBackup(observed.backup.spec, observed.references);
+  const deleting = planDeletion(draft, refusal);
   recordFinishedRuns(draft);
   planHistoryLimits(draft);
   const schedule = validation.valid ? validation.schedule : undefined;

@@ -1,5 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup, type EtcdRestore } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import type { KubePorts } from '../../kube/ports.js';
 import { metadataAndStatusOnly } from '../../kube/resource-client.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, ETCD_RESTORES, JOBS, PODS } from '../../kube/resources.js';
@@ -7,6 +8,7 @@ import type { Clock } from '../clock.js';
 import { enqueueObject, enqueueOwner, ETCD_RESTORE_OWNER } from '../informer-handlers.js';
 import type { Manager } from '../manager.js';
 import { objectKey } from '../object-key.js';
+import { guardJobs } from '../job-guard.js';
 import type { WorkQueue } from '../work-queue.js';
 import {
   defaultRestoreJobBuilder,
@@ -23,6 +25,8 @@ export interface RestoreControllerOptions {
   readonly clock: Clock;
   readonly namespace?: string;
   readonly image: string;
+  /** What specs may ask of the Pods the operator creates; every Job passes through it. */
+  readonly policy: AgentPolicy;
   readonly buildJob?: RestoreJobBuilder;
   readonly instance: string;
   readonly concurrency?: number;
@@ -55,7 +59,8 @@ export function registerRestoreController(options: RestoreControllerOptions): Wo
     podCache: pods.store,
     secrets: ports.secrets,
     backupClient: ports.customResource<EtcdBackup>(ETCD_BACKUPS),
-    jobs: ports.jobs,
+    jobs: guardJobs(ports.jobs, options.policy),
+    policy: options.policy,
     configMaps: ports.customResource<V1ConfigMap>(CONFIG_MAPS),
     restoreClient: ports.customResource<EtcdRestore>(ETCD_RESTORES),
     events: ports.eventRecorder({

@@ -6,6 +6,7 @@ import {
   type EtcdBackup,
   type EtcdRestore,
 } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort, SecretReader } from '../../kube/ports.js';
 import { pickPodResult } from '../agent-result.js';
@@ -24,6 +25,8 @@ export interface RestoreObserveDeps {
   readonly podCache: ObjectStore<V1Pod>;
   readonly secrets: SecretReader;
   readonly backupClient: Pick<CustomResourcePort<EtcdBackup>, 'get'>;
+  /** What the restore's Pods may ask for (docs/security.md). */
+  readonly policy?: AgentPolicy;
 }
 
 interface SecretNeed {
@@ -174,5 +177,11 @@ export async function observeRestore(
   const missing = finished
     ? []
     : await missingSecrets(namespace, secretNeeds(restore, backup), deps.secrets);
-  return { restore, ...(ref ? { backup } : {}), missing, jobs };
+  return {
+    restore,
+    ...(ref ? { backup } : {}),
+    missing,
+    jobs,
+    ...(deps.policy ? { policy: deps.policy } : {}),
+  };
 }

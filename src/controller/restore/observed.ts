@@ -1,5 +1,6 @@
 import type { RestoreAgentResult } from '../../agent/restore/contract.js';
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
+import type { AgentPolicy } from '../../domain/agent-policy.js';
 import { isRecord, parseResultMessage } from '../agent-result.js';
 
 /**
@@ -13,6 +14,8 @@ export interface ObservedRestore {
   readonly backup?: EtcdBackup | null;
   readonly missing: readonly MissingReference[];
   readonly jobs: readonly ObservedRestoreJob[];
+  /** What the restore's Pods may ask for (docs/security.md); unchecked when unset (unit tests). */
+  readonly policy?: AgentPolicy;
 }
 
 export interface MissingReference {

@@ -9,6 +9,7 @@ import { formatConditionTime, setCondition, type Condition } from '../../domain/
 import { restoreJobName } from './names.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
+import { restorePolicyRefusal } from './plan-policy.js';
 
 /** Create one restore Job (and its ConfigMap); `member` is an index into spec.dataDir.members. */
 export interface CreateRestoreJob {
@@ -106,6 +107,20 @@ export function planRestore(observed: ObservedRestore, now: Date): RestorePlan {
     events: [],
   });
   if (previous.phase && TERMINAL.has(previous.phase)) return keep(previous);
+  const refusal =
+    observed.jobs.length === 0 && observed.policy
+      ? restorePolicyRefusal(
+          observed.restore,
+          observed.backup ?? undefined,
+          desiredJobs(observed),
+          observed.policy,
+        )
+      : undefined;
+  if (refusal) {
+    const base =
+      generation === undefined ? previous : { ...previous, observedGeneration: generation };
+    return failedPlan(base, refusal.reason, refusal.message, now);
+  }
   const draft = new Draft(observed, now);
   const problem = observed.jobs.length === 0 ? blocked(draft) : undefined;
   if (problem) {
@@ -130,6 +145,35 @@ export function planRestore(observed: ObservedRestore, now: Date): RestorePlan {
     };
   }
   return planRunning(draft, previous);
+}
+
+/**
+ * A restore that cannot run at all (the spec is refused): Failed at once,
+ * Restored False with the reason, one Warning Event. The spec is immutable,
+ * so the fix is a new EtcdRestore.
+ */
+export function failedPlan(
+  base: EtcdRestoreStatus,
+  reason: string,
+  message: string,
+  now: Date,
+): RestorePlan {
+  const conditions = setCondition(
+    base.conditions ?? [],
+    { type: RESTORE_CONDITIONS.restored, status: 'False', reason, message },
+    now,
+  );
+  return {
+    actions: [],
+    events: [{ type: 'Warning', reason, message }],
+    status: compact({
+      ...base,
+      phase: 'Failed',
+      completionTime: formatConditionTime(now),
+      message,
+      conditions,
+    }),
+  };
 }
 
 function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {

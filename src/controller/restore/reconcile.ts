@@ -3,12 +3,10 @@ import {
   API_VERSION,
   KINDS,
   REASONS,
-  RESTORE_CONDITIONS,
   type EtcdBackup,
   type EtcdRestore,
   type EtcdRestoreStatus,
 } from '../../api/v1alpha1/index.js';
-import { formatConditionTime, setCondition } from '../../domain/conditions.js';
 import { restoreJobSpec, type RestoreJobInput } from '../../domain/job-spec-restore.js';
 import { JobSpecError } from '../../domain/job-spec-wiring.js';
 import { isKubeError } from '../../kube/errors.js';
@@ -21,7 +19,7 @@ import type { ReconcileResult } from '../manager.js';
 import { mergePatch, sameJson } from '../backup/status-patch.js';
 import { restoreStamp } from './names.js';
 import { observeRestore, type RestoreObserveDeps } from './observe.js';
-import { planRestore, type CreateRestoreJob, type PlannedEvent } from './plan.js';
+import { failedPlan, planRestore, type CreateRestoreJob, type PlannedEvent } from './plan.js';
 
 export type RestoreJobBuilder = (input: RestoreJobInput) => {
   readonly job: unknown;
@@ -66,7 +64,7 @@ export async function reconcileRestore(
       await createJob(action, restore, observed.backup ?? undefined, plan.status, deps, log);
   } catch (err) {
     if (!(err instanceof JobSpecError)) throw err;
-    plan = invalidSpec(plan, err.message, now);
+    plan = failedPlan(plan.status, REASONS.invalidSpec, err.message, now);
   }
   await recordEvents(restore, plan.events, deps.events);
   await writeStatus(restore, plan.status, deps, log);
@@ -104,29 +102,6 @@ async function createJob(
   await ignoreExisting(() => deps.configMaps.create(built.configMap as V1ConfigMap));
   const created = await ignoreExisting(() => deps.jobs.create(built.job as V1Job));
   log.info({ job: action.jobName, member: member?.name, existed: !created }, 'restore Job created');
-}
-
-function invalidSpec(
-  plan: ReturnType<typeof planRestore>,
-  message: string,
-  now: Date,
-): ReturnType<typeof planRestore> {
-  const conditions = setCondition(
-    plan.status.conditions ?? [],
-    { type: RESTORE_CONDITIONS.restored, status: 'False', reason: REASONS.invalidSpec, message },
-    now,
-  );
-  return {
-    actions: [],
-    events: [{ type: 'Warning', reason: REASONS.invalidSpec, message }],
-    status: {
-      ...plan.status,
-      phase: 'Failed',
-      completionTime: formatConditionTime(now),
-      message,
-      conditions,
-    },
-  };
 }
 
 async function writeStatus(

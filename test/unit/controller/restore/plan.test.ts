@@ -8,6 +8,7 @@ import type {
 } from '../../../../src/controller/restore/observed.js';
 import { parseRestoreResult } from '../../../../src/controller/restore/observed.js';
 import { planRestore } from '../../../../src/controller/restore/plan.js';
+import { agentPolicyFrom } from '../../../../src/config/agent-policy.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const LATER = new Date('2026-03-01T12:05:00Z');
@@ -363,5 +364,31 @@ describe('parseRestoreResult', () => {
     expect(parseRestoreResult('panic: oops')).toBeUndefined();
     expect(parseRestoreResult(JSON.stringify({ kind: 'BackupAgentResult' }))).toBeUndefined();
     expect(parseRestoreResult(undefined)).toBeUndefined();
+  });
+});
+
+describe('planRestore: the agent policy', () => {
+  const policy = agentPolicyFrom({ ownNamespace: 'etcd-snapshot-system', image: 'img:1' });
+
+  it('fails a hostPath DataDir restore in an untrusted namespace at once: no Job, Restored False Forbidden', () => {
+    const r = dataDirRestore([hostPathMember('m0', 1)]);
+    const plan = planRestore({ restore: r, backup, missing: [], jobs: [], policy }, NOW);
+    expect(plan.actions).toEqual([]);
+    expect(plan.status.phase).toBe('Failed');
+    expect(plan.status.conditions?.find((c) => c.type === 'Restored')).toMatchObject({
+      status: 'False',
+      reason: 'Forbidden',
+    });
+    expect(plan.status.message).toContain('spec.dataDir.members[0].hostPath');
+    expect(plan.events).toEqual([
+      expect.objectContaining({ type: 'Warning', reason: 'Forbidden' }),
+    ]);
+  });
+
+  it('runs it in a trusted namespace', () => {
+    const r = dataDirRestore([hostPathMember('m0', 1)]);
+    r.metadata!.namespace = 'etcd-snapshot-system';
+    const plan = planRestore({ restore: r, backup, missing: [], jobs: [], policy }, NOW);
+    expect(plan.actions).toHaveLength(1);
   });
 });

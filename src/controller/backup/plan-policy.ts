@@ -1,0 +1,56 @@
+import type { EtcdBackup } from '../../api/v1alpha1/index.js';
+import { policyRefusal, type AgentPolicy, type PolicyRefusal } from '../../domain/agent-policy.js';
+import { backupJobSpec, JobSpecError } from '../../domain/job-spec.js';
+import { AGENT_VOLUMES } from '../../domain/job-spec-wiring.js';
+
+const PROBE_NAME = 'policy-check';
+
+/**
+ * Whether the agent policy refuses what this EtcdBackup's Jobs would ask of a
+ * Pod. Checks the Pod the builder really makes (the cleanup Job's differs
+ * only in its arguments) and every endpoint the agent would connect to.
+ * A spec the builder cannot build is left to the run's own error.
+ */
+export function backupPolicyRefusal(
+  backup: EtcdBackup,
+  policy: AgentPolicy,
+): PolicyRefusal | undefined {
+  let built: ReturnType<typeof backupJobSpec>;
+  try {
+    built = backupJobSpec({
+      backup,
+      jobName: PROBE_NAME,
+      scheduledTime: new Date(0),
+      trigger: 'schedule',
+      image: policy.image,
+      configMapName: PROBE_NAME,
+    });
+  } catch (err) {
+    if (err instanceof JobSpecError) return undefined;
+    throw err;
+  }
+  const { spec } = backup;
+  const template = built.job.spec.template;
+  const s3Endpoint = spec.destination.s3?.endpoint;
+  return policyRefusal(policy, {
+    namespace: backup.metadata?.namespace ?? '',
+    pods: [
+      {
+        spec: template.spec,
+        annotations: template.metadata.annotations,
+        origins: {
+          volumes: { [AGENT_VOLUMES.store]: 'spec.destination.volume.hostPath' },
+          root: spec.etcd.tlsFiles
+            ? 'spec.etcd.tlsFiles'
+            : spec.destination.volume?.hostPath
+              ? 'spec.destination.volume.hostPath'
+              : undefined,
+        },
+      },
+    ],
+    endpoints: [
+      ...spec.etcd.endpoints.map((url, i) => ({ field: `spec.etcd.endpoints[${i}]`, url })),
+      ...(s3Endpoint ? [{ field: 'spec.destination.s3.endpoint', url: s3Endpoint }] : []),
+    ],
+  });
+}
