@@ -94,7 +94,8 @@ beforeAll(async () => {
   source = await startEtcd({ dir: path.join(bed().dir, 'source') });
   src = new Etcd3({ hosts: source.endpoint });
   await writeK8sWorkload(src, 150);
-  operator = await startOperator(bed(), 'default');
+  // DataDir restores into host paths (nodeName + hostPath) need a trusted namespace.
+  operator = await startOperator(bed(), 'default', { trustedNamespaces: [ns] });
   plain = await backUp('plain');
   atSnapshot = await readAllKeys(src, plain.revision);
   identity = await generateIdentity();

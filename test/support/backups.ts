@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BatchV1Api, CoreV1Api, CustomObjectsApi, EventsV1Api } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import {
   API_VERSION,
   GROUP,
@@ -41,6 +47,8 @@ export class BackupFixture {
     readonly namespace: string,
     readonly bucket: string,
     readonly prefix = 'bed/',
+    /** Who creates the EtcdBackups: the bed's admin unless a tenant's credentials are given. */
+    readonly author?: () => KubeConfig,
   ) {}
 
   kubectl(...args: string[]): Promise<string> {
@@ -89,8 +97,8 @@ export class BackupFixture {
   }
 
   async create(name: string, spec: EtcdBackup['spec']): Promise<EtcdBackup> {
-    return (await this.bed()
-      .kubeConfig.makeApiClient(CustomObjectsApi)
+    return (await (this.author?.() ?? this.bed().kubeConfig)
+      .makeApiClient(CustomObjectsApi)
       .createNamespacedCustomObject({
         group: GROUP,
         version: VERSION,

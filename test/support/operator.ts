@@ -39,12 +39,18 @@ export interface OperatorOptions {
   readonly name?: string;
   /** /healthz, /readyz and /metrics; a free port when omitted. */
   readonly healthPort?: number;
+  /** --trusted-namespaces; by default only the operator's own (its lease namespace). */
+  readonly trustedNamespaces?: readonly string[];
 }
 
-/** `etcd-snapshot operator` as its own process against the bed, logging into the bed's directory. */
+/**
+ * `etcd-snapshot operator` as its own process against the bed, logging into
+ * the bed's directory. `namespace` is where it lives (its POD_NAMESPACE and
+ * Lease), hence the one namespace it trusts with host access by default.
+ */
 export async function startOperator(
   bed: TestBed,
-  leaseNamespace: string,
+  namespace: string,
   options: OperatorOptions = {},
 ): Promise<ManagedProcess> {
   const [node, ...cli] = productEntrypoint();
@@ -62,9 +68,12 @@ export async function startOperator(
       '--health-port',
       String(options.healthPort ?? (await freePort())),
       '--leader-election-namespace',
-      leaseNamespace,
+      namespace,
+      ...(options.trustedNamespaces
+        ? ['--trusted-namespaces', options.trustedNamespaces.join(',')]
+        : []),
     ],
-    env: { POD_NAME: name },
+    env: { POD_NAME: name, POD_NAMESPACE: namespace },
     logFile: path.join(bed.dir, `${name}.log`),
   });
 }
