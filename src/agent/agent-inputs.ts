@@ -4,8 +4,9 @@ import type { EtcdConnection } from '../etcd/etcd-source.js';
 import { EtcdError } from '../etcd/errors.js';
 import { parseRecipients } from '../snapshot/encryption.js';
 import type { Env, StoreConfig } from '../storage/index.js';
-import { AgentConfigError, type ValidatedAgentConfig } from './agent-config.js';
-import { AGENT_ENV } from './contract.js';
+import { AgentConfigError } from '../api/agent/index.js';
+import type { ValidatedAgentConfig } from './config.js';
+import { AGENT_ENV } from '../api/agent/index.js';
 
 /** Reads a file by its (already resolved) local path. */
 export type ReadFile = (file: string) => Buffer;

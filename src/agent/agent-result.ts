@@ -5,7 +5,7 @@ import {
   TERMINATION_MESSAGE_LIMIT,
   type BackupAgentResult,
   type BackupResultReason,
-} from './contract.js';
+} from '../api/agent/index.js';
 
 /** What one run came to: a saved snapshot (and how retention went) or the error that stopped it. */
 export type AgentOutcome =

@@ -4,14 +4,11 @@ import type { EtcdConnection, EtcdSnapshotSource } from '../etcd/etcd-source.js'
 import { pruneSnapshots } from '../snapshot/prune.js';
 import { saveSnapshot } from '../snapshot/save.js';
 import type { Env, ObjectStore, StoreConfig } from '../storage/index.js';
-import {
-  AgentConfigError,
-  parseBackupAgentConfig,
-  type ValidatedAgentConfig,
-} from './agent-config.js';
+import { AgentConfigError } from '../api/agent/index.js';
+import { parseBackupAgentConfig, type ValidatedAgentConfig } from './config.js';
 import { agentSecrets, loadAgentInputs, objectUri, type ReadFile } from './agent-inputs.js';
 import { classifyError, toAgentResult, type AgentOutcome } from './agent-result.js';
-import type { BackupAgentConfig, BackupAgentResult } from './contract.js';
+import type { BackupAgentConfig, BackupAgentResult } from '../api/agent/index.js';
 
 /** The agent's ports: injected so tests run it against fakes and a temp directory. */
 export interface BackupAgentDeps {

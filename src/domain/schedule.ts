@@ -8,7 +8,6 @@ export {
   type Schedule,
   type ScheduleErrorReason,
 } from './cron-expression.js';
-export { jobNameFor, MAX_JOB_NAME_LENGTH } from './job-name.js';
 
 /**
  * When a schedule's runs are due, as pure functions of (schedule, times):

@@ -13,7 +13,9 @@
  * The name carries whole seconds; the manifest records the exact time.
  */
 
-export type Compression = 'zstd' | 'gzip' | 'none';
+import type { Compression } from '../api/v1alpha1/constants.js';
+
+export type { Compression };
 
 export interface SnapshotObjectNameParts {
   /** The EtcdBackup's name (a DNS-1123 label); one folder per backup. */

@@ -1,10 +1,9 @@
 import zlib from 'node:zlib';
 import { PassThrough, type Transform } from 'node:stream';
 
-import type { Compression } from '../domain/snapshot-naming.js';
+import { COMPRESSIONS, type Compression } from '../api/v1alpha1/constants.js';
 
-export type { Compression };
-export const COMPRESSIONS: readonly Compression[] = ['zstd', 'gzip', 'none'];
+export { COMPRESSIONS, type Compression };
 
 /** zstd level 3 (zstd's default) compresses etcd's mostly-protobuf pages well at > 300 MB/s. */
 export function createCompressor(kind: Compression): Transform {

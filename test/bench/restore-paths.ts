@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/agent/restore/contract.js';
+import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/api/agent/index.js';
 import { resolveBinary } from '../support/testbed/binaries.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { measure, type Measurement } from './measure.js';

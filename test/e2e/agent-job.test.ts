@@ -9,10 +9,10 @@ import {
   type V1Job,
   type V1Pod,
 } from '@kubernetes/client-node';
-import type { BackupAgentResult } from '../../src/agent/contract.js';
+import type { BackupAgentResult } from '../../src/api/agent/index.js';
 import { etcdBackupCrd, type EtcdBackup } from '../../src/api/v1alpha1/index.js';
-import { backupJobSpec } from '../../src/domain/job-spec.js';
-import { jobNameFor } from '../../src/domain/job-name.js';
+import { backupJobSpec } from '../../src/controller/jobs/backup-job.js';
+import { jobNameFor } from '../../src/controller/jobs/names.js';
 import { BackupFixture } from '../support/backups.js';
 import { useTestBed } from '../support/bed-suite.js';
 import { waitFor } from '../support/wait.js';

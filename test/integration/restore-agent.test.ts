@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { Etcd3 } from 'etcd3';
-import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/agent/restore/contract.js';
+import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/api/agent/index.js';
 import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
 import { cli } from '../support/cli.js';
 import { truncate, whileDamaged } from '../support/damaged-file.js';

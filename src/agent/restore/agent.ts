@@ -6,7 +6,7 @@ import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
 import { restoreLogical } from '../../snapshot/logical-restore.js';
 import { snapshotFileKeys } from '../../snapshot/snapshot-keys.js';
 import type { Env, ObjectStore, StoreConfig } from '../../storage/index.js';
-import { AgentConfigError } from '../agent-config.js';
+import { AgentConfigError } from '../../api/agent/index.js';
 import {
   agentSecrets,
   loadEtcdConnection,
@@ -14,8 +14,12 @@ import {
   objectUri,
   type ReadFile,
 } from '../agent-inputs.js';
-import { parseRestoreAgentConfig, type ValidatedRestoreConfig } from './config.js';
-import type { RestoreAgentConfig, RestoreAgentResult, RestoredSnapshot } from './contract.js';
+import { parseRestoreAgentConfig, type ValidatedRestoreConfig } from '../config.js';
+import type {
+  RestoreAgentConfig,
+  RestoreAgentResult,
+  RestoredSnapshot,
+} from '../../api/agent/index.js';
 import { alreadySwapped, dataDirLayout, restoreDataDir } from './data-dir.js';
 import type { RunEtcdutl } from './etcdutl.js';
 import { describeSnapshot, failedResult, restoredSnapshot } from './result.js';

@@ -1,6 +1,6 @@
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { DataDirTargetConfig } from './contract.js';
+import type { DataDirTargetConfig } from '../../api/agent/index.js';
 import type { RunEtcdutl } from './etcdutl.js';
 
 /** A running etcd still holds the data directory: nothing was swapped. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Env } from '../../storage/index.js';
-import { ETCDUTL_ENV } from './contract.js';
+import { ETCDUTL_ENV } from '../../api/agent/index.js';
 
 /** `etcdutl snapshot restore` failed or could not run; the message carries its last output. */
 export class EtcdutlError extends Error {

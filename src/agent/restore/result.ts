@@ -2,14 +2,13 @@ import { formatBytes } from '../../domain/quantity.js';
 import type { SnapshotManifest } from '../../snapshot/manifest.js';
 import { redactSecrets } from '../../storage/redact.js';
 import { classifyError } from '../agent-result.js';
-import { AGENT_EXIT_CODES, agentExitCode } from '../exit-codes.js';
-import { TERMINATION_MESSAGE_LIMIT } from '../contract.js';
+import { AGENT_EXIT_CODES, agentExitCode } from '../../api/agent/index.js';
+import { TERMINATION_MESSAGE_LIMIT } from '../../api/agent/index.js';
 import {
-  REFUSED_EXIT_CODE,
   type RestoreAgentResult,
   type RestoredSnapshot,
   type RestoreResultReason,
-} from './contract.js';
+} from '../../api/agent/index.js';
 
 /** Restore-specific reasons by `<error name>:<code>` or `<error name>:*`; the rest as for backups. */
 const RESTORE_REASONS: Readonly<Record<string, RestoreResultReason>> = {
@@ -140,7 +139,7 @@ export function restoreExitCode(reason: RestoreResultReason): number {
       return AGENT_EXIT_CODES.integrity;
     case 'TargetNotEmpty':
     case 'TargetInUse':
-      return REFUSED_EXIT_CODE;
+      return AGENT_EXIT_CODES.refused;
     case 'RestoreFailed':
       return AGENT_EXIT_CODES.failure;
     default:

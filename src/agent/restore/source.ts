@@ -10,7 +10,7 @@ import { parseIdentities } from '../../snapshot/encryption.js';
 import { fetchSnapshot } from '../../snapshot/fetch.js';
 import { DigestError } from '../../snapshot/trailer-verifier.js';
 import type { ObjectStore } from '../../storage/index.js';
-import type { RestoreSourceConfig } from './contract.js';
+import type { RestoreSourceConfig } from '../../api/agent/index.js';
 
 /** The source names no verified snapshot: nothing was downloaded, no target touched. */
 export class SnapshotNotFoundError extends Error {

@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { COMPRESSIONS } from '../../snapshot/compression.js';
 import { DEFAULTS } from './constants.js';
 import {
   cel,
@@ -97,8 +96,6 @@ export const EtcdConnection = obj(
   }),
 );
 export type EtcdConnection = Static<typeof EtcdConnection>;
-
-export const COMPRESSION_VALUES = COMPRESSIONS as readonly ['zstd', 'gzip', 'none'];
 
 export const Encryption = obj(
   'Client-side encryption with age: only holders of a matching identity can read the snapshots, whoever can read the bucket.',

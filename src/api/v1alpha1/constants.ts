@@ -30,6 +30,9 @@ export const LABELS = {
 } as const;
 export const MANAGED_BY = 'etcd-snapshot-operator';
 export const RUN_TRIGGERS = ['schedule', 'run-now', 'once'] as const;
+/** How a snapshot is compressed; the names are the CRD's and the agent's. */
+export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
+export type Compression = (typeof COMPRESSIONS)[number];
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export const BACKUP_CONDITIONS = {

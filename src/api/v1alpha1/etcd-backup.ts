@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BACKUP_CONDITIONS, DEFAULTS, KINDS, STATUS_LIMITS } from './constants.js';
-import { COMPRESSION_VALUES, conditionList, Encryption, EtcdConnection } from './common.js';
+import { BACKUP_CONDITIONS, COMPRESSIONS, DEFAULTS, KINDS, STATUS_LIMITS } from './constants.js';
+import { conditionList, Encryption, EtcdConnection } from './common.js';
 import { Destination } from './destination.js';
 import { JobTemplate } from './job-template.js';
 import { resourceSchema } from './resource.js';
@@ -79,7 +79,7 @@ export const EtcdBackupSpec = obj(
     ),
     destination: Destination,
     compression: Optional(
-      stringEnum(COMPRESSION_VALUES, 'Compression of stored snapshots.', {
+      stringEnum(COMPRESSIONS, 'Compression of stored snapshots.', {
         default: DEFAULTS.compression,
       }),
     ),

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { agentPolicyFrom } from '../../config/agent-policy.js';
+import { agentPolicyFrom } from '../../controller/policy/policy-from.js';
 import { defaultImage } from '../../config/image.js';
 import { systemClock } from '../../controller/clock.js';
 import { registerBackupController } from '../../controller/backup/controller.js';

@@ -1,8 +1,8 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
-import { backupJobSpec } from '../../domain/job-spec.js';
-import { cleanupJobSpec } from '../../domain/job-spec-cleanup.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
+import { backupJobSpec } from '../jobs/backup-job.js';
+import { cleanupJobSpec } from '../jobs/cleanup-job.js';
 import type { KubePorts } from '../../kube/ports.js';
 import { metadataAndStatusOnly } from '../../kube/resource-client.js';
 import { createBackupMetrics } from '../../observability/metrics.js';
@@ -18,9 +18,9 @@ import {
 import type { InformerHandler } from '../informer.js';
 import type { Manager } from '../manager.js';
 import { objectKey } from '../object-key.js';
-import { guardJobs } from '../job-guard.js';
+import { guardJobs } from '../policy/job-guard.js';
 import type { WorkQueue } from '../work-queue.js';
-import type { CleanupJobBuilder, RunJobBuilder } from './job-builders.js';
+import type { CleanupJobBuilder, RunJobBuilder } from '../jobs/builders.js';
 import { TtlCache } from '../ttl-cache.js';
 import { BACKUP_INDEXERS } from './indexes.js';
 import { reconcileBackup, type BackupReconcileDeps } from './reconcile.js';

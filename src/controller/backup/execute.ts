@@ -5,7 +5,7 @@ import type { CustomResourcePort, JobPort } from '../../kube/ports.js';
 import type { ResourceClient } from '../../kube/resource-client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { BackupAction, CreateRunAction } from './actions.js';
-import type { CleanupJobBuilder, JobWithConfig, RunJobBuilder } from './job-builders.js';
+import type { CleanupJobBuilder, JobWithConfig, RunJobBuilder } from '../jobs/builders.js';
 
 /** The writes a backup reconcile makes. */
 export interface BackupWriteDeps {

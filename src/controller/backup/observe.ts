@@ -1,6 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { KINDS, LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
 import type { ConfigMapReader, SecretReader } from '../../kube/ports.js';
 import type { ObjectStore } from '../informer-store.js';
 import type { TtlCache } from '../ttl-cache.js';
@@ -13,7 +13,7 @@ import {
   type ReferenceRequirement,
 } from './references.js';
 import { BY_BACKUP } from './indexes.js';
-import { cleanupJobName } from './run-names.js';
+import { cleanupJobName } from '../jobs/names.js';
 
 /** What observe reads: informer caches for watched kinds, GETs for Secrets/ConfigMaps. */
 export interface BackupObserveDeps {

@@ -1,5 +1,5 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { BackupAgentResult } from '../../agent/contract.js';
+import { readBackupResult, type BackupAgentResult } from '../../api/agent/index.js';
 import {
   LABELS,
   RUN_NOW_ANNOTATION,
@@ -7,11 +7,10 @@ import {
   type EtcdBackup,
   type RunTrigger,
 } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
-import { pickPodResult } from '../agent-result.js';
-import { parseAgentResult } from './agent-result.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
+import { pickPodResult } from '../pod-result.js';
 import type { ObservedReference } from './references.js';
-import { parseRunName } from './run-names.js';
+import { parseRunName } from '../jobs/names.js';
 
 /**
  * The state a backup reconcile plans from: the EtcdBackup as cached, a
@@ -61,7 +60,7 @@ export function observeRun(backupName: string, job: V1Job, pods: readonly V1Pod[
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
   const complete = isTrue('Complete');
   const failed = complete ? undefined : isTrue('Failed');
-  const result = pickPodResult(pods, parseAgentResult);
+  const result = pickPodResult(pods, readBackupResult);
   const state: RunState = complete ? 'succeeded' : failed ? 'failed' : 'active';
   const finishedAt = complete
     ? (toDate(job.status?.completionTime) ?? toDate(complete.lastTransitionTime))

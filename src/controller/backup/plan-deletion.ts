@@ -1,8 +1,8 @@
 import { BACKUP_CONDITIONS, DEFAULTS, FINALIZER, REASONS } from '../../api/v1alpha1/index.js';
-import type { PolicyRefusal } from '../../domain/agent-policy.js';
+import type { PolicyRefusal } from '../policy/agent-policy.js';
 import { EVENT_REASONS, type PlanDraft } from './plan-draft.js';
 import { liveRuns } from './plan-schedule.js';
-import { cleanupJobName } from './run-names.js';
+import { cleanupJobName } from '../jobs/names.js';
 
 /**
  * deletionPolicy and the finalizer. Delete holds FINALIZER from the start;

@@ -1,7 +1,7 @@
 import type { EtcdBackup } from '../../api/v1alpha1/index.js';
-import { policyRefusal, type AgentPolicy, type PolicyRefusal } from '../../domain/agent-policy.js';
-import { backupJobSpec, JobSpecError } from '../../domain/job-spec.js';
-import { AGENT_VOLUMES } from '../../domain/job-spec-wiring.js';
+import { policyRefusal, type AgentPolicy, type PolicyRefusal } from '../policy/agent-policy.js';
+import { backupJobSpec, JobSpecError } from '../jobs/backup-job.js';
+import { AGENT_VOLUMES } from '../jobs/wiring.js';
 
 const PROBE_NAME = 'policy-check';
 

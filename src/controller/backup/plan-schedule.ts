@@ -5,11 +5,12 @@ import {
   type RunTrigger,
 } from '../../api/v1alpha1/index.js';
 import { formatConditionTime } from '../../domain/conditions.js';
-import { jobNameFor, planScheduledRun, type Schedule } from '../../domain/schedule.js';
+import { planScheduledRun, type Schedule } from '../../domain/schedule.js';
+import { jobNameFor } from '../jobs/names.js';
 import type { CreateRunAction } from './actions.js';
 import type { ObservedRun } from './observed.js';
 import { EVENT_REASONS, type PlanDraft } from './plan-draft.js';
-import { runNowJobName } from './run-names.js';
+import { runNowJobName } from '../jobs/names.js';
 
 /**
  * Starts the runs that are due: the scheduled (or run-once) run through

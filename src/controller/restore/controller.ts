@@ -1,6 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod } from '@kubernetes/client-node';
 import { LABELS, type EtcdBackup, type EtcdRestore } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
 import type { KubePorts } from '../../kube/ports.js';
 import { metadataAndStatusOnly } from '../../kube/resource-client.js';
 import { CONFIG_MAPS, ETCD_BACKUPS, ETCD_RESTORES, JOBS, PODS } from '../../kube/resources.js';
@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import { enqueueObject, enqueueOwner, ETCD_RESTORE_OWNER } from '../informer-handlers.js';
 import type { Manager } from '../manager.js';
 import { objectKey } from '../object-key.js';
-import { guardJobs } from '../job-guard.js';
+import { guardJobs } from '../policy/job-guard.js';
 import type { WorkQueue } from '../work-queue.js';
 import {
   defaultRestoreJobBuilder,

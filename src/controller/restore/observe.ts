@@ -1,4 +1,5 @@
 import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { readRestoreResult } from '../../api/agent/index.js';
 import {
   DEFAULTS,
   KINDS,
@@ -6,14 +7,13 @@ import {
   type EtcdBackup,
   type EtcdRestore,
 } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort, SecretReader } from '../../kube/ports.js';
-import { pickPodResult } from '../agent-result.js';
+import { pickPodResult } from '../pod-result.js';
 import type { ObjectStore } from '../informer-store.js';
 import { parseKey } from '../object-key.js';
 import {
-  parseRestoreResult,
   type MissingReference,
   type ObservedRestore,
   type ObservedRestoreJob,
@@ -115,7 +115,7 @@ function summarize(job: V1Job, pods: readonly V1Pod[]): ObservedRestoreJob {
   const isTrue = (type: string) => conditions.find((c) => c.type === type && c.status === 'True');
   const complete = isTrue('Complete');
   const failed = complete ? undefined : isTrue('Failed');
-  const result = pickPodResult(pods, parseRestoreResult);
+  const result = pickPodResult(pods, readRestoreResult);
   const finished = complete
     ? (job.status?.completionTime ?? complete.lastTransitionTime)
     : failed?.lastTransitionTime;

@@ -1,7 +1,6 @@
-import type { RestoreAgentResult } from '../../agent/restore/contract.js';
+import type { RestoreAgentResult } from '../../api/agent/index.js';
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
-import type { AgentPolicy } from '../../domain/agent-policy.js';
-import { isRecord, parseResultMessage } from '../agent-result.js';
+import type { AgentPolicy } from '../policy/agent-policy.js';
 
 /**
  * What a restore reconcile plans from: the EtcdRestore, the EtcdBackup its
@@ -39,15 +38,4 @@ export interface ObservedRestoreJob {
   readonly result?: RestoreAgentResult;
   /** The Job's Failed condition, for failures without a result. */
   readonly failure?: { readonly reason: string; readonly message: string };
-}
-
-/** A RestoreAgentResult from a termination message, else undefined (see ../agent-result.ts). */
-export function parseRestoreResult(message: string | undefined): RestoreAgentResult | undefined {
-  return parseResultMessage<RestoreAgentResult>(message, 'RestoreAgentResult', (value) => {
-    const s = value.snapshot;
-    return (
-      s === undefined ||
-      (isRecord(s) && ['key', 'uri', 'revision', 'sha256'].every((k) => typeof s[k] === 'string'))
-    );
-  });
 }

@@ -1,4 +1,4 @@
-import type { RestoreAgentResult } from '../../agent/restore/contract.js';
+import type { RestoreAgentResult } from '../../api/agent/index.js';
 import { REASONS, type EtcdRestoreStatus } from '../../api/v1alpha1/index.js';
 import type { CreateRestoreJob } from './plan.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';

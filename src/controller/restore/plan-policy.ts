@@ -1,7 +1,7 @@
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
-import { policyRefusal, type AgentPolicy, type PolicyRefusal } from '../../domain/agent-policy.js';
-import { MEMBER_VOLUME, restoreJobSpec } from '../../domain/job-spec-restore.js';
-import { AGENT_VOLUMES, JobSpecError } from '../../domain/job-spec-wiring.js';
+import { policyRefusal, type AgentPolicy, type PolicyRefusal } from '../policy/agent-policy.js';
+import { MEMBER_VOLUME, restoreJobSpec } from '../jobs/restore-job.js';
+import { AGENT_VOLUMES, JobSpecError } from '../jobs/wiring.js';
 
 /**
  * Whether the agent policy refuses what this EtcdRestore's Jobs would ask of

@@ -6,7 +6,7 @@ import {
   type RestorePhase,
 } from '../../api/v1alpha1/index.js';
 import { formatConditionTime, setCondition, type Condition } from '../../domain/conditions.js';
-import { restoreJobName } from './names.js';
+import { restoreJobName } from '../jobs/names.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
 import { restorePolicyRefusal } from './plan-policy.js';

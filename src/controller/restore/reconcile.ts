@@ -7,8 +7,8 @@ import {
   type EtcdRestore,
   type EtcdRestoreStatus,
 } from '../../api/v1alpha1/index.js';
-import { restoreJobSpec, type RestoreJobInput } from '../../domain/job-spec-restore.js';
-import { JobSpecError } from '../../domain/job-spec-wiring.js';
+import { restoreJobSpec, type RestoreJobInput } from '../jobs/restore-job.js';
+import { JobSpecError } from '../jobs/wiring.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { CustomResourcePort, JobPort } from '../../kube/ports.js';
@@ -17,7 +17,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { Clock } from '../clock.js';
 import type { ReconcileResult } from '../manager.js';
 import { mergePatch, sameJson } from '../backup/status-patch.js';
-import { restoreStamp } from './names.js';
+import { restoreStamp } from '../jobs/names.js';
 import { observeRestore, type RestoreObserveDeps } from './observe.js';
 import { failedPlan, planRestore, type CreateRestoreJob, type PlannedEvent } from './plan.js';
 

@@ -1,4 +1,5 @@
-import { AgentConfigError, parseBackupAgentConfig } from '../../../src/agent/agent-config.js';
+import { AgentConfigError } from '../../../src/api/agent/index.js';
+import { parseBackupAgentConfig } from '../../../src/agent/config.js';
 import { RECIPIENT, sampleConfig } from './fixtures.js';
 
 describe('parseBackupAgentConfig', () => {

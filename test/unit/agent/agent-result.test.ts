@@ -1,7 +1,7 @@
 import { classifyError, toAgentResult, truncateResult } from '../../../src/agent/agent-result.js';
-import { AgentConfigError } from '../../../src/agent/agent-config.js';
-import { TERMINATION_MESSAGE_LIMIT, type BackupAgentResult } from '../../../src/agent/contract.js';
-import { agentExitCode, AGENT_EXIT_CODES } from '../../../src/agent/exit-codes.js';
+import { AgentConfigError } from '../../../src/api/agent/index.js';
+import { TERMINATION_MESSAGE_LIMIT, type BackupAgentResult } from '../../../src/api/agent/index.js';
+import { agentExitCode, AGENT_EXIT_CODES } from '../../../src/api/agent/index.js';
 import { ExitCode } from '../../../src/cli/command.js';
 import { InvalidRetentionPolicyError } from '../../../src/domain/retention.js';
 import { EtcdError } from '../../../src/etcd/errors.js';

@@ -9,7 +9,7 @@ import {
   TERMINATION_MESSAGE_PATH,
   type BackupAgentConfig,
   type BackupAgentResult,
-} from '../../../src/agent/contract.js';
+} from '../../../src/api/agent/index.js';
 import { agentCommand } from '../../../src/cli/commands/agent.js';
 import { EtcdError } from '../../../src/etcd/errors.js';
 import { readCatalog } from '../../../src/snapshot/catalog.js';

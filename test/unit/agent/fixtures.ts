@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { BackupAgentConfig } from '../../../src/agent/contract.js';
+import type { BackupAgentConfig } from '../../../src/api/agent/index.js';
 import type { EtcdSnapshotSource, MemberStatus } from '../../../src/etcd/etcd-source.js';
 import { buildImage } from '../../support/fixtures/bbolt-image.js';
 import { etcdRoot } from '../../support/fixtures/etcd-records.js';

@@ -1,6 +1,4 @@
 import {
-  jobNameFor,
-  MAX_JOB_NAME_LENGTH,
   MAX_REQUEUE_MS,
   mostRecentScheduleTime,
   parseSchedule,
@@ -336,52 +334,5 @@ describe('planScheduledRun', () => {
     );
     expect(plan.requeueAfterMs).toBe(c.requeueAfterMs);
     expect(plan.warnings).toEqual(c.warnings ?? []);
-  });
-});
-
-describe('jobNameFor', () => {
-  const T = at('2026-03-01T12:00:00Z'); // 29539440 Unix minutes
-  const LABEL = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-  it.each([
-    {
-      name: 'short names as the CronJob controller',
-      backup: 'nightly',
-      expected: 'nightly-29539440',
-    },
-    {
-      name: 'a name of exactly 54 characters still fits',
-      backup: 'a'.repeat(54),
-      expected: `${'a'.repeat(54)}-29539440`,
-    },
-    {
-      name: 'a longer name is truncated and hashed',
-      backup: 'a'.repeat(55),
-      expected: /^a{45}-[0-9a-f]{8}-29539440$/,
-    },
-    {
-      name: 'no dash left dangling at the cut',
-      backup: `${'a'.repeat(44)}-${'b'.repeat(20)}`,
-      expected: /^a{44}-[0-9a-f]{8}-29539440$/,
-    },
-  ])('$name', ({ backup, expected }) => {
-    const name = jobNameFor(backup, T);
-    if (typeof expected === 'string') expect(name).toBe(expected);
-    else expect(name).toMatch(expected);
-    expect(name.length).toBeLessThanOrEqual(MAX_JOB_NAME_LENGTH);
-    expect(name).toMatch(LABEL);
-  });
-
-  it('is deterministic, minute-grained, and keeps long look-alike names apart', () => {
-    const a = `${'etcd-main-cluster-backup-'.repeat(10)}a`;
-    const b = `${'etcd-main-cluster-backup-'.repeat(10)}b`;
-    expect(jobNameFor(a, T)).toBe(jobNameFor(a, at('2026-03-01T12:00:59.999Z')));
-    expect(jobNameFor(a, T)).not.toBe(jobNameFor(b, T));
-    expect(jobNameFor(a, T)).not.toBe(jobNameFor(a, at('2026-03-01T12:01:00Z')));
-    for (const name of [a, b]) expect(jobNameFor(name, T).length).toBeLessThanOrEqual(63);
-  });
-
-  it('refuses an empty name and an invalid time', () => {
-    expect(() => jobNameFor('', T)).toThrow(RangeError);
-    expect(() => jobNameFor('x', new Date(NaN))).toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import type { BackupAgentResult } from '../../../../src/agent/contract.js';
+import type { BackupAgentResult } from '../../../../src/api/agent/index.js';
 import {
   API_VERSION,
   KINDS,

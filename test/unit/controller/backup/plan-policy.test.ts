@@ -1,5 +1,5 @@
 import { FINALIZER } from '../../../../src/api/v1alpha1/index.js';
-import { agentPolicyFrom } from '../../../../src/config/agent-policy.js';
+import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';
 import { planBackup } from '../../../../src/controller/backup/plan.js';
 import { findCondition } from '../../../../src/domain/conditions.js';
 import { at, backup, observed } from './fixtures.js';

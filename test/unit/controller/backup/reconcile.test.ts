@@ -1,6 +1,6 @@
 import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { FINALIZER, LABELS, type EtcdBackup } from '../../../../src/api/v1alpha1/index.js';
-import type { JobWithConfig, RunJobInput } from '../../../../src/controller/backup/job-builders.js';
+import type { JobWithConfig, RunJobInput } from '../../../../src/controller/jobs/builders.js';
 import { observeBackup } from '../../../../src/controller/backup/observe.js';
 import {
   CACHE_LAG_REQUEUE_MS,

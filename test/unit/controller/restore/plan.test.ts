@@ -1,14 +1,14 @@
-import type { RestoreAgentResult } from '../../../../src/agent/restore/contract.js';
+import type { RestoreAgentResult } from '../../../../src/api/agent/index.js';
 import type { EtcdBackup, EtcdRestore } from '../../../../src/api/v1alpha1/index.js';
-import { restoreJobSpec } from '../../../../src/domain/job-spec-restore.js';
-import { restoreJobName, restoreStamp } from '../../../../src/controller/restore/names.js';
+import { restoreJobSpec } from '../../../../src/controller/jobs/restore-job.js';
+import { restoreJobName, restoreStamp } from '../../../../src/controller/jobs/names.js';
 import type {
   ObservedRestore,
   ObservedRestoreJob,
 } from '../../../../src/controller/restore/observed.js';
-import { parseRestoreResult } from '../../../../src/controller/restore/observed.js';
+import { readRestoreResult as parseRestoreResult } from '../../../../src/api/agent/index.js';
 import { planRestore } from '../../../../src/controller/restore/plan.js';
-import { agentPolicyFrom } from '../../../../src/config/agent-policy.js';
+import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const LATER = new Date('2026-03-01T12:05:00Z');

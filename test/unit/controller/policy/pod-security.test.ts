@@ -1,4 +1,4 @@
-import { restrictedViolations } from '../../../src/domain/pod-security.js';
+import { restrictedViolations } from '../../../../src/controller/policy/pod-security.js';
 
 /** A Pod that passes the restricted level, as the agent's default Pod does. */
 function restrictedPod(): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Obj } from './kube-shapes.js';
+import type { Obj } from '../jobs/kube-shapes.js';
 
 /**
  * The Kubernetes Pod Security Standards, "restricted" level (which includes

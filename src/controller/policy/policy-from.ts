@@ -1,4 +1,4 @@
-import { TRUST_ALL, type AgentPolicy, type ForbiddenEndpoint } from '../domain/agent-policy.js';
+import { TRUST_ALL, type AgentPolicy, type ForbiddenEndpoint } from './agent-policy.js';
 
 export interface AgentPolicyInputs {
   /** --trusted-namespaces: comma-separated; `*` trusts all; unset: the operator's own namespace. */

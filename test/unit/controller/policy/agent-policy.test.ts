@@ -3,16 +3,16 @@ import {
   KINDS,
   type EtcdBackup,
   type EtcdRestore,
-} from '../../../src/api/v1alpha1/index.js';
-import { agentPolicyFrom } from '../../../src/config/agent-policy.js';
-import { backupPolicyRefusal } from '../../../src/controller/backup/plan-policy.js';
-import { restorePolicyRefusal } from '../../../src/controller/restore/plan-policy.js';
-import { desiredJobs } from '../../../src/controller/restore/plan.js';
-import { isTrusted, type AgentPolicy } from '../../../src/domain/agent-policy.js';
-import { backupJobSpec } from '../../../src/domain/job-spec.js';
-import { cleanupJobSpec } from '../../../src/domain/job-spec-cleanup.js';
-import { restoreJobSpec } from '../../../src/domain/job-spec-restore.js';
-import { restrictedViolations } from '../../../src/domain/pod-security.js';
+} from '../../../../src/api/v1alpha1/index.js';
+import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';
+import { backupPolicyRefusal } from '../../../../src/controller/backup/plan-policy.js';
+import { restorePolicyRefusal } from '../../../../src/controller/restore/plan-policy.js';
+import { desiredJobs } from '../../../../src/controller/restore/plan.js';
+import { isTrusted, type AgentPolicy } from '../../../../src/controller/policy/agent-policy.js';
+import { backupJobSpec } from '../../../../src/controller/jobs/backup-job.js';
+import { cleanupJobSpec } from '../../../../src/controller/jobs/cleanup-job.js';
+import { restoreJobSpec } from '../../../../src/controller/jobs/restore-job.js';
+import { restrictedViolations } from '../../../../src/controller/policy/pod-security.js';
 
 const IMAGE = 'ghcr.io/etcd-snapshot-operator/etcd-snapshot:0.1.0';
 const policy: AgentPolicy = agentPolicyFrom({

@@ -1,23 +1,17 @@
 import path from 'node:path';
-import { AGENT_EXIT_CODES } from '../agent/exit-codes.js';
+import { AGENT_EXIT_CODES } from '../../api/agent/index.js';
 import {
-  REFUSED_EXIT_CODE,
   RESTORE_DATA_MOUNT,
   RESTORE_IDENTITY_DIR,
   RESTORE_WORK_DIR,
   type DataDirTargetConfig,
   type RestoreAgentConfig,
   type RestoreSourceConfig,
-} from '../agent/restore/contract.js';
-import { API_VERSION, DEFAULTS, KINDS, LABELS, MANAGED_BY } from '../api/v1alpha1/constants.js';
-import type { EtcdBackup } from '../api/v1alpha1/etcd-backup.js';
-import type { EtcdRestore } from '../api/v1alpha1/etcd-restore.js';
-import {
-  agentJobSpec,
-  ownerIdentity,
-  timeoutSeconds,
-  type AgentJobSpec,
-} from './job-spec-frame.js';
+} from '../../api/agent/index.js';
+import { API_VERSION, DEFAULTS, KINDS, LABELS, MANAGED_BY } from '../../api/v1alpha1/constants.js';
+import type { EtcdBackup } from '../../api/v1alpha1/etcd-backup.js';
+import type { EtcdRestore } from '../../api/v1alpha1/etcd-restore.js';
+import { agentJobSpec, ownerIdentity, timeoutSeconds, type AgentJobSpec } from './agent-job.js';
 import {
   destinationWiring,
   etcdAgentConfig,
@@ -25,7 +19,7 @@ import {
   joinWiring,
   JobSpecError,
   type Wiring,
-} from './job-spec-wiring.js';
+} from './wiring.js';
 import type { StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
@@ -231,7 +225,7 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
       'spec.restoreTimeout',
       spec.restoreTimeout ?? DEFAULTS.restoreTimeout,
     ),
-    failJobExitCodes: [AGENT_EXIT_CODES.integrity, REFUSED_EXIT_CODE],
+    failJobExitCodes: [AGENT_EXIT_CODES.integrity, AGENT_EXIT_CODES.refused],
     pod: {
       task: 'restore',
       template: t,

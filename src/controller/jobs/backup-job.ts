@@ -1,4 +1,4 @@
-import type { BackupAgentConfig } from '../agent/contract.js';
+import type { BackupAgentConfig } from '../../api/agent/index.js';
 import {
   API_VERSION,
   DEFAULTS,
@@ -7,15 +7,10 @@ import {
   LABELS,
   MANAGED_BY,
   type RunTrigger,
-} from '../api/v1alpha1/constants.js';
-import type { EtcdBackup, EtcdBackupSpec } from '../api/v1alpha1/etcd-backup.js';
-import {
-  agentJobSpec,
-  ownerIdentity,
-  timeoutSeconds,
-  type AgentJobSpec,
-} from './job-spec-frame.js';
-import type { AgentTask } from './job-spec-pod.js';
+} from '../../api/v1alpha1/constants.js';
+import type { EtcdBackup, EtcdBackupSpec } from '../../api/v1alpha1/etcd-backup.js';
+import { agentJobSpec, ownerIdentity, timeoutSeconds, type AgentJobSpec } from './agent-job.js';
+import type { AgentTask } from './agent-pod.js';
 import {
   destinationWiring,
   encryptionWiring,
@@ -23,12 +18,12 @@ import {
   etcdWiring,
   joinWiring,
   JobSpecError,
-} from './job-spec-wiring.js';
+} from './wiring.js';
 import type { StringMap } from './kube-shapes.js';
-import type { RetentionSpec } from './retention.js';
+import type { RetentionSpec } from '../../domain/retention.js';
 
-export { JobSpecError } from './job-spec-wiring.js';
-export { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, AGENT_NON_ROOT_ID } from './job-spec-pod.js';
+export { JobSpecError } from './wiring.js';
+export { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, AGENT_NON_ROOT_ID } from './agent-pod.js';
 
 /** On backup Jobs and their Pods: the scheduled time (RFC 3339) the run is for. */
 export const SCHEDULED_TIME_ANNOTATION = `${GROUP}/scheduled-time`;

@@ -1,14 +1,14 @@
-import { AGENT_EXIT_CODES } from '../agent/exit-codes.js';
-import { API_VERSION } from '../api/v1alpha1/constants.js';
-import { parseDuration } from './duration.js';
+import { AGENT_EXIT_CODES } from '../../api/agent/index.js';
+import { API_VERSION } from '../../api/v1alpha1/constants.js';
+import { parseDuration } from '../../domain/duration.js';
 import {
   AGENT_CONFIG_KEY,
   AGENT_CONTAINER_NAME,
   agentPodSpec,
   type AgentPodInput,
   type AgentPodSpecShape,
-} from './job-spec-pod.js';
-import { JobSpecError } from './job-spec-wiring.js';
+} from './agent-pod.js';
+import { JobSpecError } from './wiring.js';
 import type { ConfigMapShape, JobShape, OwnerReference, StringMap } from './kube-shapes.js';
 
 /**

@@ -5,10 +5,10 @@ import {
   AGENT_RECIPIENTS_DIR,
   AGENT_VOLUME_DIR,
   type BackupAgentConfig,
-} from '../agent/contract.js';
-import type { Encryption, EtcdConnection } from '../api/v1alpha1/common.js';
-import { DEFAULTS } from '../api/v1alpha1/constants.js';
-import type { Destination, S3Destination } from '../api/v1alpha1/destination.js';
+} from '../../api/agent/index.js';
+import type { Encryption, EtcdConnection } from '../../api/v1alpha1/common.js';
+import { DEFAULTS } from '../../api/v1alpha1/constants.js';
+import type { Destination, S3Destination } from '../../api/v1alpha1/destination.js';
 import type { EnvVarShape, VolumeMountShape, VolumeShape } from './kube-shapes.js';
 
 /**

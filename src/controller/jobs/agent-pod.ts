@@ -1,6 +1,6 @@
-import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../agent/contract.js';
-import type { JobTemplate } from '../api/v1alpha1/job-template.js';
-import { AGENT_VOLUMES, type Wiring } from './job-spec-wiring.js';
+import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../../api/agent/index.js';
+import type { JobTemplate } from '../../api/v1alpha1/job-template.js';
+import { AGENT_VOLUMES, type Wiring } from './wiring.js';
 import type { ContainerShape, EnvVarShape, Obj, PodSpecShape } from './kube-shapes.js';
 
 export const AGENT_CONTAINER_NAME = 'agent';

@@ -1,7 +1,7 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { agentPolicyFrom } from '../../../src/config/agent-policy.js';
-import { guardJobs, PolicyViolationError } from '../../../src/controller/job-guard.js';
-import type { JobPort } from '../../../src/kube/ports.js';
+import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';
+import { guardJobs, PolicyViolationError } from '../../../../src/controller/policy/job-guard.js';
+import type { JobPort } from '../../../../src/kube/ports.js';
 
 const policy = agentPolicyFrom({ ownNamespace: 'trusted', image: 'img:1' });
 

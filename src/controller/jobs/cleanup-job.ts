@@ -1,5 +1,5 @@
-import type { EtcdBackup } from '../api/v1alpha1/index.js';
-import { backupJobSpec, type BackupJobSpec } from './job-spec.js';
+import type { EtcdBackup } from '../../api/v1alpha1/index.js';
+import { backupJobSpec, type BackupJobSpec } from './backup-job.js';
 
 export interface CleanupJobInput {
   readonly backup: EtcdBackup;

@@ -1,10 +1,10 @@
-import type { BackupResultReason } from './contract.js';
+import type { BackupResultReason } from './backup.js';
 
 /**
  * The agent's exit codes: the CLI's documented ones (src/cli/command.ts
  * ExitCode), so `kubectl get pods` reads the same as a terminal. The Job's
- * podFailurePolicy fails the Job at once on INVALID_CONFIG: a retry with the
- * same ConfigMap cannot succeed.
+ * podFailurePolicy fails the Job at once on invalidConfig (and, for
+ * restores, integrity and refused): a retry with the same input cannot help.
  */
 export const AGENT_EXIT_CODES = {
   ok: 0,
@@ -13,6 +13,8 @@ export const AGENT_EXIT_CODES = {
   etcd: 3,
   storage: 4,
   integrity: 5,
+  /** A restore target that is not empty, or held by a running etcd. */
+  refused: 6,
 } as const;
 
 const BY_REASON: Readonly<Record<BackupResultReason, number>> = {

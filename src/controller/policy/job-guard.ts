@@ -1,6 +1,6 @@
 import type { V1Job } from '@kubernetes/client-node';
-import { isTrusted, podPolicyViolations, type AgentPolicy } from '../domain/agent-policy.js';
-import type { JobPort } from '../kube/ports.js';
+import { isTrusted, podPolicyViolations, type AgentPolicy } from './agent-policy.js';
+import type { JobPort } from '../../kube/ports.js';
 
 /** A Job the agent policy refuses reached the API client: a plan missed it (a bug). */
 export class PolicyViolationError extends Error {

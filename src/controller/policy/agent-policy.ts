@@ -1,6 +1,6 @@
-import { REASONS } from '../api/v1alpha1/constants.js';
+import { REASONS } from '../../api/v1alpha1/constants.js';
 import { endpointViolations, type ForbiddenEndpoint } from './endpoint-policy.js';
-import type { Obj, StringMap } from './kube-shapes.js';
+import type { Obj, StringMap } from '../jobs/kube-shapes.js';
 import { restrictedViolations, type PodSecurityViolation } from './pod-security.js';
 
 export type { ForbiddenEndpoint } from './endpoint-policy.js';

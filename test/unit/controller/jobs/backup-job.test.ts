@@ -6,19 +6,19 @@ import {
   AGENT_RECIPIENTS_DIR,
   AGENT_VOLUME_DIR,
   type BackupAgentConfig,
-} from '../../../src/agent/contract.js';
-import { parseBackupAgentConfig } from '../../../src/agent/agent-config.js';
-import { API_VERSION, KINDS, type EtcdBackup } from '../../../src/api/v1alpha1/index.js';
+} from '../../../../src/api/agent/index.js';
+import { parseBackupAgentConfig } from '../../../../src/agent/config.js';
+import { API_VERSION, KINDS, type EtcdBackup } from '../../../../src/api/v1alpha1/index.js';
 import {
   AGENT_CONTAINER_NAME,
   backupJobSpec,
   JobSpecError,
   SCHEDULED_TIME_ANNOTATION,
   type BackupJobInput,
-} from '../../../src/domain/job-spec.js';
-import { s3DestinationUrl } from '../../../src/domain/job-spec-wiring.js';
-import type { EnvVarShape, VolumeShape } from '../../../src/domain/kube-shapes.js';
-import { parseStoreUrl } from '../../../src/storage/index.js';
+} from '../../../../src/controller/jobs/backup-job.js';
+import { s3DestinationUrl } from '../../../../src/controller/jobs/wiring.js';
+import type { EnvVarShape, VolumeShape } from '../../../../src/controller/jobs/kube-shapes.js';
+import { parseStoreUrl } from '../../../../src/storage/index.js';
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const SCHEDULED = new Date('2026-03-01T06:00:00Z');

@@ -1,0 +1,13 @@
+/** The Job <-> agent contract: where inputs are, the config and result schemas, exit codes. */
+export * from './backup.js';
+export * from './exit-codes.js';
+export * from './paths.js';
+export {
+  AgentConfigError,
+  checkAgentConfig,
+  invalidConfig,
+  readAgentConfig,
+  readAgentResult,
+} from './read.js';
+export * from './restore.js';
+export { AGENT_API_VERSION } from './common.js';
