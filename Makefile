@@ -37,10 +37,12 @@ tools: ## Build the test-bed binaries from pinned Go modules (cached; slow only 
 generate: deps ## Regenerate crds/*.yaml from the schema source in src/api/v1alpha1
 	node --import tsx scripts/generate-crds.ts
 
-lint: deps ## ESLint, Prettier and the type checker
+lint: deps ## ESLint, Prettier, the type checker, room boundaries (dependency-cruiser), unused code (knip)
 	npx eslint .
 	npx prettier --check .
 	npx tsc -p tsconfig.json --noEmit
+	npx depcruise src --config .dependency-cruiser.cjs
+	npx knip
 
 test: build tools ## Every test tier: unit, integration, e2e
 	$(JEST) --selectProjects unit integration e2e

@@ -20,4 +20,8 @@ export default tseslint.config(
     files: ['*.js'],
     languageOptions: { globals: { process: 'readonly' } },
   },
+  {
+    files: ['*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
 );

@@ -7,7 +7,7 @@ import type { Env, ObjectStore, StoreConfig } from '../storage/index.js';
 import { AgentConfigError } from '../api/agent/index.js';
 import { parseBackupAgentConfig, type ValidatedAgentConfig } from './config.js';
 import { agentSecrets, loadAgentInputs, objectUri, type ReadFile } from './agent-inputs.js';
-import { classifyError, toAgentResult, type AgentOutcome } from './agent-result.js';
+import { classifyError, toAgentResult, type AgentOutcome } from './backup-result.js';
 import type { BackupAgentConfig, BackupAgentResult } from '../api/agent/index.js';
 
 /** The agent's ports: injected so tests run it against fakes and a temp directory. */

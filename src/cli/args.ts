@@ -32,11 +32,6 @@ export function parseFlags<T extends Options>(
   return parsed;
 }
 
-export function requireFlag<T>(value: T | undefined, flag: string, hint: string): T {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required: ${hint}`);
-  return value;
-}
-
 /** A whole number flag, >= min. */
 export function intFlag(value: string | undefined, flag: string, min = 0): number | undefined {
   if (value === undefined) return undefined;

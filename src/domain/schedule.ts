@@ -1,13 +1,6 @@
 import type { Schedule } from './cron-expression.js';
 
-export {
-  isScheduleError,
-  parseSchedule,
-  SCHEDULE_MACROS,
-  ScheduleError,
-  type Schedule,
-  type ScheduleErrorReason,
-} from './cron-expression.js';
+export { isScheduleError, parseSchedule, ScheduleError, type Schedule } from './cron-expression.js';
 
 /**
  * When a schedule's runs are due, as pure functions of (schedule, times):

@@ -3,15 +3,7 @@ import { KubeEventRecorder, type EventRecorder, type EventRecorderOptions } from
 import { RestLeases, type LeasePort } from './leases.js';
 import { RestListWatch, type ListWatchSource, type RestListWatchOptions } from './list-watch.js';
 import { RestResourceClient, type KubeObject, type ResourceClient } from './resource-client.js';
-import {
-  CONFIG_MAPS,
-  ETCD_BACKUPS,
-  ETCD_RESTORES,
-  JOBS,
-  PODS,
-  SECRETS,
-  type ResourceType,
-} from './resources.js';
+import { CONFIG_MAPS, JOBS, PODS, SECRETS, type ResourceType } from './resources.js';
 import { RestClient } from './rest-client.js';
 
 /** Custom resources: everything, including the status subresource. */
@@ -51,5 +43,3 @@ export function createKubePorts(kubeConfig: KubeConfig): KubePorts {
     eventRecorder: (options) => new KubeEventRecorder(rest, options),
   };
 }
-
-export { ETCD_BACKUPS, ETCD_RESTORES };

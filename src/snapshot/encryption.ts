@@ -1,8 +1,6 @@
 import { Duplex } from 'node:stream';
 import { Decrypter, Encrypter } from 'age-encryption';
 
-export const AGE_EXTENSION = '.age';
-
 /** A problem with age recipients or identities; the message names the fix, never a key. */
 export class EncryptionError extends Error {
   override readonly name = 'EncryptionError';

@@ -66,7 +66,3 @@ export function isAbortError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   return err.name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR';
 }
-
-export function abortedError(what: string): StorageError {
-  return new StorageError('Aborted', `${what} was aborted`);
-}

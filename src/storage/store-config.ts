@@ -1,26 +1,27 @@
 import path from 'node:path';
-import { StorageClass } from '@aws-sdk/client-s3';
+import {
+  CHECKSUM_SETTINGS,
+  MAX_PART_SIZE_MIB,
+  MAX_QUEUE_SIZE,
+  MIN_PART_SIZE_MIB,
+  SSE_MODES,
+  STORAGE_CLASSES,
+  type ChecksumSetting,
+  type SseMode,
+} from '../api/v1alpha1/constants.js';
 import { normalizeBasePrefix } from './keys.js';
 import { StorageError } from './storage-error.js';
 
-/**
- * Flexible-checksum algorithms that work end to end with multipart uploads.
- * CRC64NVME is left out on purpose: `@aws-sdk/lib-storage` does not pass the
- * per-part CRC64NVME values to CompleteMultipartUpload, so servers that check
- * them (versitygw, AWS) reject the upload. `none` sends checksums only where
- * the API requires them, for older S3-compatible servers.
- */
-export const CHECKSUM_SETTINGS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'none'] as const;
-export type ChecksumSetting = (typeof CHECKSUM_SETTINGS)[number];
-
-export const SSE_MODES = ['AES256', 'aws:kms'] as const;
-export type SseMode = (typeof SSE_MODES)[number];
-
-export const STORAGE_CLASSES: readonly string[] = Object.values(StorageClass);
-
-export const MIN_PART_SIZE_MIB = 5;
-export const MAX_PART_SIZE_MIB = 5120;
-export const MAX_QUEUE_SIZE = 16;
+export {
+  CHECKSUM_SETTINGS,
+  MAX_PART_SIZE_MIB,
+  MAX_QUEUE_SIZE,
+  MIN_PART_SIZE_MIB,
+  SSE_MODES,
+  STORAGE_CLASSES,
+  type ChecksumSetting,
+  type SseMode,
+};
 
 export interface S3StoreConfig {
   readonly kind: 's3';

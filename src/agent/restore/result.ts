@@ -1,7 +1,7 @@
 import { formatBytes } from '../../domain/quantity.js';
 import type { SnapshotManifest } from '../../snapshot/manifest.js';
 import { redactSecrets } from '../../storage/redact.js';
-import { classifyError } from '../agent-result.js';
+import { classifyError } from '../backup-result.js';
 import { AGENT_EXIT_CODES, agentExitCode } from '../../api/agent/index.js';
 import { TERMINATION_MESSAGE_LIMIT } from '../../api/agent/index.js';
 import {

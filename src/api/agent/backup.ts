@@ -54,7 +54,6 @@ export const BackupAgentConfig = Type.Object({
   retention: Optional(RetentionConfig),
 });
 export type BackupAgentConfig = Static<typeof BackupAgentConfig>;
-export type EtcdConnectionConfig = Static<typeof EtcdConnectionConfig>;
 
 export const BACKUP_RESULT_REASONS = [
   'Succeeded',

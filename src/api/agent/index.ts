@@ -2,12 +2,5 @@
 export * from './backup.js';
 export * from './exit-codes.js';
 export * from './paths.js';
-export {
-  AgentConfigError,
-  checkAgentConfig,
-  invalidConfig,
-  readAgentConfig,
-  readAgentResult,
-} from './read.js';
+export { AgentConfigError, checkAgentConfig, invalidConfig, readAgentConfig } from './read.js';
 export * from './restore.js';
-export { AGENT_API_VERSION } from './common.js';

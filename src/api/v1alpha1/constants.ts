@@ -30,6 +30,41 @@ export const LABELS = {
 } as const;
 export const MANAGED_BY = 'etcd-snapshot-operator';
 export const RUN_TRIGGERS = ['schedule', 'run-now', 'once'] as const;
+/**
+ * S3 options the CRD offers, owned here as literals so that a dependency
+ * update cannot change the public schema. Flexible-checksum algorithms that
+ * work end to end with multipart uploads: CRC64NVME is left out on purpose
+ * (`@aws-sdk/lib-storage` does not pass the per-part CRC64NVME values to
+ * CompleteMultipartUpload, so servers that check them reject the upload);
+ * `none` sends checksums only where the API requires them, for older
+ * S3-compatible servers.
+ */
+export const CHECKSUM_SETTINGS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'none'] as const;
+export type ChecksumSetting = (typeof CHECKSUM_SETTINGS)[number];
+export const SSE_MODES = ['AES256', 'aws:kms'] as const;
+export type SseMode = (typeof SSE_MODES)[number];
+/** S3 storage classes (the AWS SDK's StorageClass values when this list was written). */
+export const STORAGE_CLASSES = [
+  'AWS_BACKUP_LOW_COST_WARM',
+  'AWS_BACKUP_WARM',
+  'DEEP_ARCHIVE',
+  'EXPRESS_ONEZONE',
+  'FSX_ONTAP',
+  'FSX_OPENZFS',
+  'GLACIER',
+  'GLACIER_IR',
+  'INTELLIGENT_TIERING',
+  'ONEZONE_IA',
+  'OUTPOSTS',
+  'REDUCED_REDUNDANCY',
+  'SNOW',
+  'STANDARD',
+  'STANDARD_IA',
+] as const;
+export const MIN_PART_SIZE_MIB = 5;
+export const MAX_PART_SIZE_MIB = 5120;
+export const MAX_QUEUE_SIZE = 16;
+
 /** How a snapshot is compressed; the names are the CRD's and the agent's. */
 export const COMPRESSIONS = ['zstd', 'gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
@@ -41,14 +76,12 @@ export const BACKUP_CONDITIONS = {
   stale: 'Stale',
   suspended: 'Suspended',
 } as const;
-export type BackupConditionType = (typeof BACKUP_CONDITIONS)[keyof typeof BACKUP_CONDITIONS];
 
 export const RESTORE_CONDITIONS = {
   sourceValid: 'SourceValid',
   checksumVerified: 'ChecksumVerified',
   restored: 'Restored',
 } as const;
-export type RestoreConditionType = (typeof RESTORE_CONDITIONS)[keyof typeof RESTORE_CONDITIONS];
 
 /**
  * Condition reasons: CamelCase, stable (alerts and scripts match on them), and
@@ -104,7 +137,6 @@ export const REASONS = {
   restoreFailed: 'RestoreFailed',
   inProgress: 'InProgress',
 } as const;
-export type Reason = (typeof REASONS)[keyof typeof REASONS];
 
 /** Bounds the status lists so a status write can never outgrow the schema. */
 export const STATUS_LIMITS = {

@@ -1,14 +1,14 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { KeySelector } from './common.js';
 import {
   CHECKSUM_SETTINGS,
+  DEFAULTS,
   MAX_PART_SIZE_MIB,
   MAX_QUEUE_SIZE,
   MIN_PART_SIZE_MIB,
   SSE_MODES,
   STORAGE_CLASSES,
-} from '../../storage/store-config.js';
-import { KeySelector } from './common.js';
-import { DEFAULTS } from './constants.js';
+} from './constants.js';
 import {
   bool,
   cel,

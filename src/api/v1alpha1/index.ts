@@ -6,11 +6,6 @@ export * from './etcd-backup.js';
 export * from './etcd-restore.js';
 export * from './resource.js';
 export * from './crd.js';
-export { renderCrd, renderCrdFiles, GENERATED_HEADER } from './render.js';
-export { toCrdSchema, structuralProblems, type JsonSchema } from './structural.js';
-export {
-  DURATION_PATTERN,
-  BYTE_QUANTITY_PATTERN,
-  RESOURCE_QUANTITY_PATTERN,
-  type CelRule,
-} from './schema.js';
+export { renderCrdFiles, GENERATED_HEADER } from './render.js';
+export { structuralProblems, type JsonSchema } from './structural.js';
+export { DURATION_PATTERN, BYTE_QUANTITY_PATTERN } from './schema.js';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type BackupAgentDeps, runBackupAgent } from '../../agent/backup-agent.js';
 import { runDeleteAgent } from '../../agent/delete-agent.js';
-import { truncateResult } from '../../agent/agent-result.js';
+import { truncateResult } from '../../agent/backup-result.js';
 import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../../api/agent/index.js';
 import { agentExitCode } from '../../api/agent/index.js';
 import { resolveContainerPath } from '../../config/fs-root.js';

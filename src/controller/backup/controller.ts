@@ -38,7 +38,7 @@ export interface BackupControllerOptions {
   readonly image: string;
   /** What specs may ask of the Pods the operator creates; every Job passes through it. */
   readonly policy: AgentPolicy;
-  /** Defaults to `backupJobSpec` from domain/job-spec.ts. */
+  /** Defaults to `backupJobSpec` (controller/jobs/backup-job.ts). */
   readonly buildRunJob?: RunJobBuilder;
   /** The deletionPolicy Delete cleanup Job (`etcd-snapshot agent delete`); defaults to cleanupJobSpec. */
   readonly buildCleanupJob?: CleanupJobBuilder;

@@ -23,7 +23,7 @@ import type { StringMap } from './kube-shapes.js';
 import type { RetentionSpec } from '../../domain/retention.js';
 
 export { JobSpecError } from './wiring.js';
-export { AGENT_CONFIG_KEY, AGENT_CONTAINER_NAME, AGENT_NON_ROOT_ID } from './agent-pod.js';
+export { AGENT_CONTAINER_NAME } from './agent-pod.js';
 
 /** On backup Jobs and their Pods: the scheduled time (RFC 3339) the run is for. */
 export const SCHEDULED_TIME_ANNOTATION = `${GROUP}/scheduled-time`;
@@ -83,7 +83,7 @@ function agentConfig(
 /**
  * The Job (and the ConfigMap holding its BackupAgentConfig) for one run of an
  * EtcdBackup; with task `delete`, its deletionPolicy Delete cleanup (see
- * job-spec-cleanup.ts). Pure: same input, same objects. It never sees a
+ * cleanup-job.ts). Pure: same input, same objects. It never sees a
  * secret value: credentials are `secretKeyRef` env vars and Secret volumes
  * by name and key. Throws JobSpecError for a spec the schema should have refused.
  */

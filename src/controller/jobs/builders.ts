@@ -3,7 +3,7 @@ import type { EtcdBackup, RunTrigger } from '../../api/v1alpha1/index.js';
 
 /**
  * The Job builders the reconcile calls, as injected functions: the snapshot
- * run is `backupJobSpec` from domain/job-spec.ts; the deletion cleanup runs
+ * run is `backupJobSpec` (backup-job.ts); the deletion cleanup runs
  * `etcd-snapshot agent delete` with the same agent config. Both are pure and
  * return the Job and the ConfigMap holding the agent's config (no secret).
  */

@@ -28,7 +28,7 @@ function hostPort(url: string): { host: string; port?: number } | undefined {
 }
 
 /**
- * The operator's agent policy (domain/agent-policy.ts) from its flags and
+ * The operator's agent policy (agent-policy.ts) from its flags and
  * environment: which namespaces are trusted, and the endpoints of the
  * cluster itself that no untrusted spec may point the agent at.
  */

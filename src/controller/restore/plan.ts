@@ -6,17 +6,10 @@ import {
   type RestorePhase,
 } from '../../api/v1alpha1/index.js';
 import { formatConditionTime, setCondition, type Condition } from '../../domain/conditions.js';
-import { restoreJobName } from '../jobs/names.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
+import { desiredJobs, type CreateRestoreJob } from './plan-jobs.js';
 import { restorePolicyRefusal } from './plan-policy.js';
-
-/** Create one restore Job (and its ConfigMap); `member` is an index into spec.dataDir.members. */
-export interface CreateRestoreJob {
-  readonly type: 'CreateJob';
-  readonly jobName: string;
-  readonly member?: number;
-}
 
 export interface PlannedEvent {
   readonly type: 'Normal' | 'Warning';
@@ -35,20 +28,6 @@ export interface RestorePlan {
 export const MISSING_REFERENCE_REQUEUE_MS = 30_000;
 
 const TERMINAL: ReadonlySet<string> = new Set<RestorePhase>(['Completed', 'Failed']);
-
-/** The Jobs a restore runs: one for Logical or a dry run, else one per DataDir member. */
-export function desiredJobs(observed: ObservedRestore): CreateRestoreJob[] {
-  const { restore } = observed;
-  const name = restore.metadata?.name ?? '';
-  const dryRun = restore.spec.dryRun ?? DEFAULTS.dryRun;
-  if (restore.spec.mode === 'Logical' || dryRun)
-    return [{ type: 'CreateJob', jobName: restoreJobName(name) }];
-  return (restore.spec.dataDir?.members ?? []).map((_, i) => ({
-    type: 'CreateJob',
-    jobName: restoreJobName(name, i),
-    member: i,
-  }));
-}
 
 class Draft {
   conditions: Condition[];
@@ -112,7 +91,7 @@ export function planRestore(observed: ObservedRestore, now: Date): RestorePlan {
       ? restorePolicyRefusal(
           observed.restore,
           observed.backup ?? undefined,
-          desiredJobs(observed),
+          desiredJobs(observed.restore),
           observed.policy,
         )
       : undefined;
@@ -179,7 +158,7 @@ export function failedPlan(
 function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {
   const { observed, now } = draft;
   const dryRun = observed.restore.spec.dryRun ?? DEFAULTS.dryRun;
-  const wanted = desiredJobs(observed);
+  const wanted = desiredJobs(observed.restore);
   const seen = new Set(observed.jobs.map((j) => j.name));
   const actions = wanted.filter((w) => !seen.has(w.jobName));
   const jobs = wanted.map((w) => observed.jobs.find((j) => j.name === w.jobName));

@@ -19,7 +19,8 @@ import type { ReconcileResult } from '../manager.js';
 import { mergePatch, sameJson } from '../backup/status-patch.js';
 import { restoreStamp } from '../jobs/names.js';
 import { observeRestore, type RestoreObserveDeps } from './observe.js';
-import { failedPlan, planRestore, type CreateRestoreJob, type PlannedEvent } from './plan.js';
+import type { CreateRestoreJob } from './plan-jobs.js';
+import { failedPlan, planRestore, type PlannedEvent } from './plan.js';
 
 export type RestoreJobBuilder = (input: RestoreJobInput) => {
   readonly job: unknown;

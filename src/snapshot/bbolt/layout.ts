@@ -38,22 +38,6 @@ export function isAllOnes64(buf: Buffer, offset: number): boolean {
   return buf.readUInt32LE(offset) === 0xffffffff && buf.readUInt32LE(offset + 4) === 0xffffffff;
 }
 
-export interface PageHeader {
-  readonly id: number;
-  readonly flags: number;
-  readonly count: number;
-  readonly overflow: number;
-}
-
-export function readPageHeader(buf: Buffer, start: number): PageHeader {
-  return {
-    id: readU64(buf, start),
-    flags: buf.readUInt16LE(start + 8),
-    count: buf.readUInt16LE(start + 10),
-    overflow: buf.readUInt32LE(start + 12),
-  };
-}
-
 export function pageTypeName(flags: number): string {
   switch (flags) {
     case BRANCH_PAGE:

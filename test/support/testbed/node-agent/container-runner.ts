@@ -15,7 +15,7 @@ import { applyMounts } from './volume-writer.js';
 import type { RunContext } from './worker-deps.js';
 
 /** The environment variable through which the product finds its file-system root. */
-export const FS_ROOT_ENV = 'ETCD_SNAPSHOT_FS_ROOT';
+const FS_ROOT_ENV = 'ETCD_SNAPSHOT_FS_ROOT';
 
 interface Prepared {
   readonly argv: string[];

@@ -7,7 +7,7 @@ import {
 import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';
 import { backupPolicyRefusal } from '../../../../src/controller/backup/plan-policy.js';
 import { restorePolicyRefusal } from '../../../../src/controller/restore/plan-policy.js';
-import { desiredJobs } from '../../../../src/controller/restore/plan.js';
+import { desiredJobs } from '../../../../src/controller/restore/plan-jobs.js';
 import { isTrusted, type AgentPolicy } from '../../../../src/controller/policy/agent-policy.js';
 import { backupJobSpec } from '../../../../src/controller/jobs/backup-job.js';
 import { cleanupJobSpec } from '../../../../src/controller/jobs/cleanup-job.js';
@@ -63,7 +63,7 @@ function restore(spec: Partial<EtcdRestore['spec']>, namespace = 'tenant-a'): Et
 }
 
 const refuseRestore = (r: EtcdRestore, p: AgentPolicy = policy) =>
-  restorePolicyRefusal(r, undefined, desiredJobs({ restore: r, missing: [], jobs: [] }), p);
+  restorePolicyRefusal(r, undefined, desiredJobs(r), p);
 
 describe('the Pods the operator creates by default pass the restricted Pod Security level', () => {
   const run = { jobName: 'j', configMapName: 'j', image: IMAGE };

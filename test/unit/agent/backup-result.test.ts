@@ -1,4 +1,4 @@
-import { classifyError, toAgentResult, truncateResult } from '../../../src/agent/agent-result.js';
+import { classifyError, toAgentResult, truncateResult } from '../../../src/agent/backup-result.js';
 import { AgentConfigError } from '../../../src/api/agent/index.js';
 import { TERMINATION_MESSAGE_LIMIT, type BackupAgentResult } from '../../../src/api/agent/index.js';
 import { agentExitCode, AGENT_EXIT_CODES } from '../../../src/api/agent/index.js';
