@@ -7,6 +7,7 @@ import {
   BACKUP_CONDITIONS,
   GROUP,
   KINDS,
+  LABELS,
   PLURALS,
   VERSION,
   type EtcdBackup,
@@ -220,6 +221,39 @@ describe('Logical', () => {
     expect(r.status?.phase).toBe('Pending');
     expect(condition(r, 'SourceValid')).toMatchObject({ reason: 'BackupNotFound' });
     expect(condition(r, 'SourceValid')?.message).toMatch(/does-not-exist.*create it/);
+  });
+
+  it('a missing CA bundle Secret keeps it Pending with SecretNotFound, never a Pod stuck creating', async () => {
+    await createRestore('no-ca', {
+      source: {
+        destination: fx.destination({ caBundleSecretRef: { name: 'missing-ca' } }),
+        key: plain.key,
+      },
+      ...logical(t.server.endpoint),
+    });
+    const r = await waitFor(
+      async () => {
+        const got = await getRestore('no-ca');
+        return condition(got, 'SourceValid')?.status === 'False' ? got : undefined;
+      },
+      { timeoutMs: 60_000, what: 'SourceValid False' },
+    );
+    expect(r.status?.phase).toBe('Pending');
+    expect(condition(r, 'SourceValid')).toMatchObject({ reason: 'SecretNotFound' });
+    expect(condition(r, 'SourceValid')?.message).toContain(
+      'Secret "missing-ca" (spec.source.destination.s3.caBundleSecretRef) does not exist',
+    );
+    const jobs = await kubectl(
+      'get',
+      'jobs',
+      '-n',
+      ns,
+      '-l',
+      `${LABELS.restore}=no-ca`,
+      '-o',
+      'name',
+    );
+    expect(jobs.trim()).toBe('');
   });
 });
 

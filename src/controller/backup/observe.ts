@@ -1,33 +1,19 @@
-import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { KINDS, LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
-import type { ConfigMapReader, SecretReader } from '../../kube/ports.js';
 import type { ObjectStore } from '../informer-store.js';
-import type { TtlCache } from '../ttl-cache.js';
+import { backupReferences } from '../jobs/backup-job.js';
 import { parseKey } from '../object-key.js';
+import { observeReferences, type ReferenceReaders } from '../references.js';
 import { observeRun, podBelongsTo, type ObservedBackup, type ObservedRun } from './observed.js';
-import {
-  checkReference,
-  requiredReferences,
-  type ObservedReference,
-  type ReferenceRequirement,
-} from './references.js';
 import { BY_BACKUP } from './indexes.js';
 import { cleanupJobName } from '../jobs/names.js';
 
 /** What observe reads: informer caches for watched kinds, GETs for Secrets/ConfigMaps. */
-export interface BackupObserveDeps {
+export interface BackupObserveDeps extends ReferenceReaders {
   readonly backups: ObjectStore<EtcdBackup>;
   readonly jobCache: ObjectStore<V1Job>;
   readonly podCache: ObjectStore<V1Pod>;
-  readonly secrets: SecretReader;
-  readonly configMaps: ConfigMapReader;
-  /**
-   * Key names of referenced Secrets and ConfigMaps, remembered briefly: they
-   * are read with GET (not watched), and a burst of reconciles would read the
-   * same Secret for each. A fix (a Secret created) is seen within the TTL.
-   */
-  readonly referenceKeys?: TtlCache<ReadonlySet<string> | undefined>;
   /** What the backup's Pods may ask for (docs/security.md). */
   readonly policy?: AgentPolicy;
 }
@@ -59,46 +45,9 @@ export async function observeBackup(
     backup,
     runs: summaries.filter((run) => !isCleanup(run)).sort(byName),
     cleanup: summaries.find(isCleanup),
-    references: await observeReferences(namespace, requiredReferences(backup.spec), deps),
+    references: await observeReferences(namespace, backupReferences(backup.spec), deps),
     ...(deps.policy ? { policy: deps.policy } : {}),
   };
-}
-
-async function observeReferences(
-  namespace: string,
-  requirements: readonly ReferenceRequirement[],
-  deps: BackupObserveDeps,
-): Promise<ObservedReference[]> {
-  const fetched = new Map<string, Promise<ReadonlySet<string> | undefined>>();
-  const keysOf = (req: ReferenceRequirement) => {
-    const id = `${req.kind}/${req.name}`;
-    let keys = fetched.get(id);
-    if (!keys) {
-      const load = () =>
-        req.kind === 'Secret'
-          ? secretKeys(deps, namespace, req.name)
-          : configMapKeys(deps, namespace, req.name);
-      keys = deps.referenceKeys
-        ? deps.referenceKeys.get(`${req.kind}/${namespace}/${req.name}`, load)
-        : load();
-      fetched.set(id, keys);
-    }
-    return keys;
-  };
-  return Promise.all(requirements.map(async (req) => checkReference(req, await keysOf(req))));
-}
-
-/** Only the key names survive this function: the values are dropped at once. */
-async function secretKeys(deps: BackupObserveDeps, namespace: string, name: string) {
-  const secret: V1Secret | undefined = await deps.secrets.get(namespace, name);
-  return secret ? new Set(Object.keys(secret.data ?? {})) : undefined;
-}
-
-async function configMapKeys(deps: BackupObserveDeps, namespace: string, name: string) {
-  const map: V1ConfigMap | undefined = await deps.configMaps.get(namespace, name);
-  return map
-    ? new Set([...Object.keys(map.data ?? {}), ...Object.keys(map.binaryData ?? {})])
-    : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
 import { pickPodResult } from '../pod-result.js';
-import type { ObservedReference } from './references.js';
+import type { ObservedReference } from '../references.js';
 import { parseRunName } from '../jobs/names.js';
 
 /**

@@ -8,7 +8,7 @@ import { parseDuration } from '../../domain/duration.js';
 import { retentionPolicyFromSpec } from '../../domain/retention.js';
 import { isScheduleError, parseSchedule, type Schedule } from '../../domain/schedule.js';
 import type { PlanDraft } from './plan-draft.js';
-import type { ObservedReference } from './references.js';
+import { referenceProblem, type ObservedReference } from '../references.js';
 
 /** Secrets and ConfigMaps are not watched: look again this often while one is missing. */
 export const REFERENCE_RECHECK_MS = 60_000;
@@ -107,25 +107,6 @@ function parseDurations(
   return {
     runAllowanceMs: timeout ?? parseDuration(DEFAULTS.snapshotTimeout),
     ...(staleAfter === undefined ? {} : { staleAfterMs: staleAfter }),
-  };
-}
-
-function referenceProblem(
-  references: readonly ObservedReference[],
-): { reason: string; message: string } | undefined {
-  const ref = references.find((r) => !r.found || r.missingKeys.length > 0);
-  if (!ref) return undefined;
-  const reason = ref.kind === 'Secret' ? REASONS.secretNotFound : REASONS.configMapNotFound;
-  if (!ref.found) {
-    return {
-      reason,
-      message: `${ref.kind} "${ref.name}" (${ref.field}) does not exist in this namespace: create it with the keys ${ref.keys.join(', ')}, or fix the name`,
-    };
-  }
-  const keys = ref.missingKeys.join(', ');
-  return {
-    reason,
-    message: `${ref.kind} "${ref.name}" (${ref.field}) has no key ${keys}: add it, or set the key name in ${ref.field}`,
   };
 }
 

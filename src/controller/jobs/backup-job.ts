@@ -18,11 +18,31 @@ import {
   etcdWiring,
   joinWiring,
   JobSpecError,
+  noWiring,
+  type ReferenceRequirement,
+  type Wiring,
 } from './wiring.js';
 import type { StringMap } from './kube-shapes.js';
 import type { RetentionSpec } from '../../domain/retention.js';
 
 export { JobSpecError } from './wiring.js';
+
+/**
+ * Every Secret and ConfigMap a backup's Jobs mount, with its keys and the
+ * field naming it: what backupJobSpec wires, for the controller to check
+ * before a run starts.
+ */
+export function backupReferences(spec: EtcdBackupSpec): ReferenceRequirement[] {
+  let destination: Wiring;
+  try {
+    destination = destinationWiring(spec.destination);
+  } catch (err) {
+    if (!(err instanceof JobSpecError)) throw err;
+    destination = noWiring(); // the run reports the spec problem itself
+  }
+  return joinWiring(etcdWiring(spec.etcd), encryptionWiring(spec.encryption), destination)
+    .references;
+}
 export { AGENT_CONTAINER_NAME } from './agent-pod.js';
 
 /** On backup Jobs and their Pods: the scheduled time (RFC 3339) the run is for. */

@@ -18,6 +18,8 @@ import {
   etcdWiring,
   joinWiring,
   JobSpecError,
+  noWiring,
+  uses,
   type Wiring,
 } from './wiring.js';
 import type { StringMap, VolumeShape } from './kube-shapes.js';
@@ -47,42 +49,68 @@ export interface RestoreJobInput {
 
 export type RestoreJobSpec = AgentJobSpec<RestoreAgentConfig>;
 
+/** Where the snapshot is, and the spec field that says so. */
+function sourceDestination(restore: EtcdRestore, backup: EtcdBackup | undefined) {
+  const ref = restore.spec.source.backupRef;
+  const destination = ref
+    ? backup?.spec.destination
+    : (restore.spec.source.destination ?? undefined);
+  const at = ref ? `EtcdBackup ${ref.name} spec.destination` : 'spec.source.destination';
+  return destination && { destination, at };
+}
+
+/** The age identity, from spec.source.decryptionSecretRef, as a file. */
+function decryptionWiring(restore: EtcdRestore): Wiring {
+  const wiring = noWiring();
+  const secret = restore.spec.source.decryptionSecretRef;
+  if (!secret) return wiring;
+  const key = secret.key ?? DEFAULTS.identityKey;
+  uses(wiring, 'Secret', 'spec.source.decryptionSecretRef', secret.name, [key]);
+  wiring.volumes.push({
+    name: IDENTITY_VOLUME,
+    secret: { secretName: secret.name, items: [{ key, path: IDENTITY_FILE }] },
+  });
+  wiring.mounts.push({ name: IDENTITY_VOLUME, mountPath: RESTORE_IDENTITY_DIR, readOnly: true });
+  return wiring;
+}
+
+/**
+ * Every Secret and ConfigMap a restore's Jobs mount, with its keys and the
+ * field naming it: what the Job builder wires, for the controller to check
+ * before any Job exists. The destination's are known once its EtcdBackup is.
+ */
+export function restoreReferences(restore: EtcdRestore, backup: EtcdBackup | undefined) {
+  const source = sourceDestination(restore, backup);
+  const etcd = restore.spec.logical?.etcd;
+  return joinWiring(
+    source ? destinationWiring(source.destination, source.at) : noWiring(),
+    decryptionWiring(restore),
+    etcd && restore.spec.mode === 'Logical' ? etcdWiring(etcd, 'spec.logical.etcd') : noWiring(),
+  ).references;
+}
+
 function sourceOf(input: RestoreJobInput): { wiring: Wiring; source: RestoreSourceConfig } {
   const { source } = input.restore.spec;
-  const destination = source.backupRef
-    ? input.backup?.spec.destination
-    : (source.destination ?? undefined);
-  if (!destination)
+  const located = sourceDestination(input.restore, input.backup);
+  if (!located)
     throw new JobSpecError(
       source.backupRef
         ? `EtcdBackup ${source.backupRef.name} is needed to find the snapshot's destination`
         : 'spec.source needs destination and key, or backupRef',
     );
-  const d = destinationWiring(destination);
-  const wiring = joinWiring(d);
+  const d = destinationWiring(located.destination, located.at);
   const ref = source.backupRef;
   const pick: Pick<RestoreSourceConfig, 'key' | 'name' | 'latestBefore'> = ref
     ? (ref.snapshot ?? DEFAULTS.snapshot) !== 'latest'
       ? { key: ref.snapshot! }
       : { name: ref.name, ...(ref.latestBefore ? { latestBefore: ref.latestBefore } : {}) }
     : { key: source.key! };
-  const secret = source.decryptionSecretRef;
-  if (!secret) return { wiring, source: { destination: d.url, ...pick } };
-  wiring.volumes.push({
-    name: IDENTITY_VOLUME,
-    secret: {
-      secretName: secret.name,
-      items: [{ key: secret.key ?? DEFAULTS.identityKey, path: IDENTITY_FILE }],
-    },
-  });
-  wiring.mounts.push({ name: IDENTITY_VOLUME, mountPath: RESTORE_IDENTITY_DIR, readOnly: true });
+  const identity = source.decryptionSecretRef
+    ? { identityFile: `${RESTORE_IDENTITY_DIR}/${IDENTITY_FILE}` }
+    : {};
   return {
-    wiring,
-    source: {
-      destination: d.url,
-      ...pick,
-      identityFile: `${RESTORE_IDENTITY_DIR}/${IDENTITY_FILE}`,
-    },
+    wiring: joinWiring(d, decryptionWiring(input.restore)),
+    source: { destination: d.url, ...pick, ...identity },
   };
 }
 
@@ -104,6 +132,7 @@ function memberWiring(member: Member): {
         volumes: [volume],
         mounts: [{ name: MEMBER_VOLUME, mountPath: RESTORE_DATA_MOUNT }],
         env: [],
+        references: [],
       },
       dataDir: path.posix.join(RESTORE_DATA_MOUNT, path.posix.basename(full)),
       swap: 'directory',
@@ -117,6 +146,7 @@ function memberWiring(member: Member): {
       volumes: [{ name: MEMBER_VOLUME, persistentVolumeClaim: { claimName: claim.claimName } }],
       mounts: [{ name: MEMBER_VOLUME, mountPath: RESTORE_DATA_MOUNT }],
       env: [],
+      references: [],
     },
     dataDir: sub ? path.posix.join(RESTORE_DATA_MOUNT, sub) : RESTORE_DATA_MOUNT,
     // The volume root cannot be renamed: its `member` folder is swapped instead.
@@ -178,7 +208,7 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
   if (spec.mode === 'Logical') {
     const l = spec.logical;
     if (!l) throw new JobSpecError('mode Logical needs spec.logical');
-    const etcd = etcdWiring(l.etcd);
+    const etcd = etcdWiring(l.etcd, 'spec.logical.etcd');
     parts.push(etcd);
     hostFiles ||= Boolean(l.etcd.tlsFiles);
     logical = {

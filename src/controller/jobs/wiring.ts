@@ -12,9 +12,12 @@ import type { Destination, S3Destination } from '../../api/v1alpha1/destination.
 import type { EnvVarShape, VolumeMountShape, VolumeShape } from './kube-shapes.js';
 
 /**
- * How the EtcdBackup spec's Secret and ConfigMap references reach the agent:
- * as `secretKeyRef` env vars and read-only volumes at fixed container paths.
- * Only names and keys of Secrets are handled here, never their values.
+ * How a spec's Secret and ConfigMap references reach the agent: as
+ * `secretKeyRef` env vars and read-only volumes at fixed container paths.
+ * The same walk lists each reference with the keys it must hold and the spec
+ * field that names it, so the controllers check exactly what the Pod will
+ * mount (a missing one would leave it stuck in ContainerCreating). Only
+ * names and keys of Secrets are handled here, never their values.
  */
 
 /** Our volumes' names, prefixed so they cannot collide with jobTemplate.volumes. */
@@ -36,10 +39,33 @@ export const AGENT_FILES = {
   caBundle: 'ca.crt',
 } as const;
 
+/** A Secret or ConfigMap a Job uses, and the keys it must hold. */
+export interface ReferenceRequirement {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  /** The spec field that names it, for the message. */
+  readonly field: string;
+  readonly keys: readonly string[];
+}
+
 export interface Wiring {
   readonly volumes: VolumeShape[];
   readonly mounts: VolumeMountShape[];
   readonly env: EnvVarShape[];
+  readonly references: ReferenceRequirement[];
+}
+
+export const noWiring = (): Wiring => ({ volumes: [], mounts: [], env: [], references: [] });
+
+/** Records that `field` names `kind` `name`, which must hold `keys`. */
+export function uses(
+  wiring: Wiring,
+  kind: ReferenceRequirement['kind'],
+  field: string,
+  name: string,
+  keys: string[],
+): void {
+  wiring.references.push({ kind, field, name, keys });
 }
 
 const secretEnv = (name: string, secret: string, key: string): EnvVarShape => ({
@@ -53,29 +79,44 @@ const readOnlyMount = (name: string, mountPath: string): VolumeMountShape => ({
   readOnly: true,
 });
 
-export function etcdWiring(etcd: EtcdConnection): Wiring & {
+/** `at`: the spec field of the connection, e.g. spec.etcd or spec.logical.etcd. */
+export function etcdWiring(
+  etcd: EtcdConnection,
+  at = 'spec.etcd',
+): Wiring & {
   readonly tls?: BackupAgentConfig['etcd']['tls'];
 } {
-  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+  const wiring = noWiring();
   const auth = etcd.authSecretRef;
   if (auth) {
     const { name } = auth;
+    const [user, password] = [
+      auth.usernameKey ?? DEFAULTS.usernameKey,
+      auth.passwordKey ?? DEFAULTS.passwordKey,
+    ];
     wiring.env.push(
-      secretEnv(AGENT_ENV.etcdUsername, name, auth.usernameKey ?? DEFAULTS.usernameKey),
-      secretEnv(AGENT_ENV.etcdPassword, name, auth.passwordKey ?? DEFAULTS.passwordKey),
+      secretEnv(AGENT_ENV.etcdUsername, name, user),
+      secretEnv(AGENT_ENV.etcdPassword, name, password),
     );
+    uses(wiring, 'Secret', `${at}.authSecretRef`, name, [user, password]);
   }
   if (etcd.tlsFiles) return { ...wiring, tls: { ...etcd.tlsFiles } };
   const ref = etcd.tlsSecretRef;
   if (!ref) return wiring;
+  const [ca, cert, key] = [
+    ref.caKey ?? DEFAULTS.tlsCaKey,
+    ref.certKey ?? DEFAULTS.tlsCertKey,
+    ref.keyKey ?? DEFAULTS.tlsKeyKey,
+  ];
+  uses(wiring, 'Secret', `${at}.tlsSecretRef`, ref.name, [ca, cert, key]);
   wiring.volumes.push({
     name: AGENT_VOLUMES.etcdTls,
     secret: {
       secretName: ref.name,
       items: [
-        { key: ref.caKey ?? DEFAULTS.tlsCaKey, path: AGENT_FILES.tlsCa },
-        { key: ref.certKey ?? DEFAULTS.tlsCertKey, path: AGENT_FILES.tlsCert },
-        { key: ref.keyKey ?? DEFAULTS.tlsKeyKey, path: AGENT_FILES.tlsKey },
+        { key: ca, path: AGENT_FILES.tlsCa },
+        { key: cert, path: AGENT_FILES.tlsCert },
+        { key: key, path: AGENT_FILES.tlsKey },
       ],
     },
   });
@@ -109,30 +150,31 @@ export function joinWiring(...parts: Wiring[]): Wiring {
     volumes: parts.flatMap((p) => p.volumes),
     mounts: parts.flatMap((p) => p.mounts),
     env: parts.flatMap((p) => p.env),
+    references: parts.flatMap((p) => p.references),
   };
 }
 
 export function encryptionWiring(encryption: Encryption | undefined): Wiring & {
   readonly encryption?: BackupAgentConfig['encryption'];
 } {
-  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+  const wiring = noWiring();
   if (!encryption) return wiring;
   const recipients = [...(encryption.recipients ?? [])];
   const from = encryption.recipientsFrom;
-  const items = (key: string | undefined) => [
-    { key: key ?? DEFAULTS.recipientsKey, path: AGENT_FILES.recipients },
-  ];
+  const at = 'spec.encryption.recipientsFrom';
   if (from?.secretKeyRef) {
-    const ref = from.secretKeyRef;
+    const { name, key = DEFAULTS.recipientsKey } = from.secretKeyRef;
+    uses(wiring, 'Secret', `${at}.secretKeyRef`, name, [key]);
     wiring.volumes.push({
       name: AGENT_VOLUMES.recipients,
-      secret: { secretName: ref.name, items: items(ref.key) },
+      secret: { secretName: name, items: [{ key, path: AGENT_FILES.recipients }] },
     });
   } else if (from?.configMapKeyRef) {
-    const ref = from.configMapKeyRef;
+    const { name, key = DEFAULTS.recipientsKey } = from.configMapKeyRef;
+    uses(wiring, 'ConfigMap', `${at}.configMapKeyRef`, name, [key]);
     wiring.volumes.push({
       name: AGENT_VOLUMES.recipients,
-      configMap: { name: ref.name, items: items(ref.key) },
+      configMap: { name, items: [{ key, path: AGENT_FILES.recipients }] },
     });
   }
   if (wiring.volumes.length === 0) return { ...wiring, encryption: { recipients } };
@@ -169,37 +211,42 @@ export function s3DestinationUrl(s3: S3Destination, caBundleFile?: string): stri
   return `s3://${s3.bucket}/${encodePrefix(s3.prefix ?? '')}${query ? `?${query}` : ''}`;
 }
 
-function s3Wiring(s3: S3Destination): Wiring & { readonly url: string } {
-  const wiring: Wiring = { volumes: [], mounts: [], env: [] };
+function s3Wiring(s3: S3Destination, at: string): Wiring & { readonly url: string } {
+  const wiring = noWiring();
   const creds = s3.credentialsSecretRef;
   if (creds) {
     const { name } = creds;
+    const id = creds.accessKeyIdKey ?? DEFAULTS.accessKeyIdKey;
+    const secret = creds.secretAccessKeyKey ?? DEFAULTS.secretAccessKeyKey;
     wiring.env.push(
-      secretEnv(AGENT_ENV.awsAccessKeyId, name, creds.accessKeyIdKey ?? DEFAULTS.accessKeyIdKey),
-      secretEnv(
-        AGENT_ENV.awsSecretAccessKey,
-        name,
-        creds.secretAccessKeyKey ?? DEFAULTS.secretAccessKeyKey,
-      ),
+      secretEnv(AGENT_ENV.awsAccessKeyId, name, id),
+      secretEnv(AGENT_ENV.awsSecretAccessKey, name, secret),
     );
-    if (creds.sessionTokenKey)
-      wiring.env.push(secretEnv(AGENT_ENV.awsSessionToken, name, creds.sessionTokenKey));
+    const token = creds.sessionTokenKey;
+    if (token) wiring.env.push(secretEnv(AGENT_ENV.awsSessionToken, name, token));
+    uses(wiring, 'Secret', `${at}.credentialsSecretRef`, name, [
+      id,
+      secret,
+      ...(token ? [token] : []),
+    ]);
   }
   const secretCa = s3.caBundleSecretRef;
   const mapCa = s3.caBundleConfigMapRef;
-  const items = (key: string | undefined) => [
-    { key: key ?? DEFAULTS.caBundleKey, path: AGENT_FILES.caBundle },
-  ];
-  if (secretCa)
+  if (secretCa) {
+    const { name, key = DEFAULTS.caBundleKey } = secretCa;
+    uses(wiring, 'Secret', `${at}.caBundleSecretRef`, name, [key]);
     wiring.volumes.push({
       name: AGENT_VOLUMES.caBundle,
-      secret: { secretName: secretCa.name, items: items(secretCa.key) },
+      secret: { secretName: name, items: [{ key, path: AGENT_FILES.caBundle }] },
     });
-  else if (mapCa)
+  } else if (mapCa) {
+    const { name, key = DEFAULTS.caBundleKey } = mapCa;
+    uses(wiring, 'ConfigMap', `${at}.caBundleConfigMapRef`, name, [key]);
     wiring.volumes.push({
       name: AGENT_VOLUMES.caBundle,
-      configMap: { name: mapCa.name, items: items(mapCa.key) },
+      configMap: { name, items: [{ key, path: AGENT_FILES.caBundle }] },
     });
+  }
   if (wiring.volumes.length === 0) return { ...wiring, url: s3DestinationUrl(s3) };
   wiring.mounts.push(readOnlyMount(AGENT_VOLUMES.caBundle, AGENT_CA_BUNDLE_DIR));
   return { ...wiring, url: s3DestinationUrl(s3, `${AGENT_CA_BUNDLE_DIR}/${AGENT_FILES.caBundle}`) };
@@ -226,6 +273,7 @@ function volumeWiring(
     volumes: [source],
     mounts: [{ name: AGENT_VOLUMES.store, mountPath: AGENT_VOLUME_DIR }],
     env: [],
+    references: [],
     url: `file://${dir.split('/').map(encodeURIComponent).join('/')}`,
   };
 }
@@ -234,8 +282,12 @@ export class JobSpecError extends Error {
   override readonly name = 'JobSpecError';
 }
 
-export function destinationWiring(destination: Destination): Wiring & { readonly url: string } {
-  if (destination.s3 && !destination.volume) return s3Wiring(destination.s3);
+/** `at`: the spec field of the destination, e.g. spec.destination. */
+export function destinationWiring(
+  destination: Destination,
+  at = 'spec.destination',
+): Wiring & { readonly url: string } {
+  if (destination.s3 && !destination.volume) return s3Wiring(destination.s3, `${at}.s3`);
   if (destination.volume && !destination.s3) {
     const { persistentVolumeClaim, hostPath } = destination.volume;
     if (Boolean(persistentVolumeClaim) === Boolean(hostPath))

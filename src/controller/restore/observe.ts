@@ -1,113 +1,23 @@
-import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { readRestoreResult } from '../../api/agent/index.js';
-import {
-  DEFAULTS,
-  KINDS,
-  LABELS,
-  type EtcdBackup,
-  type EtcdRestore,
-} from '../../api/v1alpha1/index.js';
+import { KINDS, LABELS, type EtcdBackup, type EtcdRestore } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
 import { isKubeError } from '../../kube/errors.js';
-import type { CustomResourcePort, SecretReader } from '../../kube/ports.js';
+import type { CustomResourcePort } from '../../kube/ports.js';
 import { pickPodResult } from '../pod-result.js';
 import type { ObjectStore } from '../informer-store.js';
+import { restoreReferences } from '../jobs/restore-job.js';
 import { parseKey } from '../object-key.js';
-import {
-  type MissingReference,
-  type ObservedRestore,
-  type ObservedRestoreJob,
-} from './observed.js';
+import { observeReferences, type ReferenceReaders } from '../references.js';
+import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 
-export interface RestoreObserveDeps {
+export interface RestoreObserveDeps extends ReferenceReaders {
   readonly restores: ObjectStore<EtcdRestore>;
   readonly jobCache: ObjectStore<V1Job>;
   readonly podCache: ObjectStore<V1Pod>;
-  readonly secrets: SecretReader;
   readonly backupClient: Pick<CustomResourcePort<EtcdBackup>, 'get'>;
   /** What the restore's Pods may ask for (docs/security.md). */
   readonly policy?: AgentPolicy;
-}
-
-interface SecretNeed {
-  readonly name: string;
-  readonly key: string;
-  readonly field: string;
-}
-
-/** Every Secret key the restore's Jobs will need, by the spec field that names it. */
-export function secretNeeds(restore: EtcdRestore, backup?: EtcdBackup | null): SecretNeed[] {
-  const { source, logical } = restore.spec;
-  const needs: SecretNeed[] = [];
-  const dec = source.decryptionSecretRef;
-  if (dec)
-    needs.push({
-      name: dec.name,
-      key: dec.key ?? DEFAULTS.identityKey,
-      field: 'spec.source.decryptionSecretRef',
-    });
-  const destination = source.backupRef ? backup?.spec.destination : source.destination;
-  const creds = destination?.s3?.credentialsSecretRef;
-  const where = source.backupRef
-    ? `EtcdBackup ${source.backupRef.name}`
-    : 'spec.source.destination';
-  if (creds) {
-    const f = `${where} s3.credentialsSecretRef`;
-    needs.push({
-      name: creds.name,
-      key: creds.accessKeyIdKey ?? DEFAULTS.accessKeyIdKey,
-      field: f,
-    });
-    needs.push({
-      name: creds.name,
-      key: creds.secretAccessKeyKey ?? DEFAULTS.secretAccessKeyKey,
-      field: f,
-    });
-  }
-  const tls = logical?.etcd.tlsSecretRef;
-  if (tls)
-    for (const key of [
-      tls.caKey ?? DEFAULTS.tlsCaKey,
-      tls.certKey ?? DEFAULTS.tlsCertKey,
-      tls.keyKey ?? DEFAULTS.tlsKeyKey,
-    ])
-      needs.push({ name: tls.name, key, field: 'spec.logical.etcd.tlsSecretRef' });
-  const auth = logical?.etcd.authSecretRef;
-  if (auth)
-    for (const key of [
-      auth.usernameKey ?? DEFAULTS.usernameKey,
-      auth.passwordKey ?? DEFAULTS.passwordKey,
-    ])
-      needs.push({ name: auth.name, key, field: 'spec.logical.etcd.authSecretRef' });
-  return needs;
-}
-
-async function missingSecrets(
-  namespace: string,
-  needs: readonly SecretNeed[],
-  secrets: SecretReader,
-): Promise<MissingReference[]> {
-  const keys = new Map<string, Promise<ReadonlySet<string> | undefined>>();
-  const keysOf = (name: string) => {
-    let found = keys.get(name);
-    if (!found) {
-      found = secrets
-        .get(namespace, name)
-        .then((s: V1Secret | undefined) => (s ? new Set(Object.keys(s.data ?? {})) : undefined));
-      keys.set(name, found);
-    }
-    return found;
-  };
-  const missing: MissingReference[] = [];
-  for (const need of needs) {
-    const present = await keysOf(need.name);
-    if (!present) {
-      if (!missing.some((m) => m.name === need.name && m.key === undefined))
-        missing.push({ kind: 'Secret', name: need.name, field: need.field });
-    } else if (!present.has(need.key))
-      missing.push({ kind: 'Secret', name: need.name, key: need.key, field: need.field });
-  }
-  return missing;
 }
 
 function summarize(job: V1Job, pods: readonly V1Pod[]): ObservedRestoreJob {
@@ -174,13 +84,13 @@ export async function observeRestore(
       ),
     );
   const finished = restore.status?.phase === 'Completed' || restore.status?.phase === 'Failed';
-  const missing = finished
+  const references = finished
     ? []
-    : await missingSecrets(namespace, secretNeeds(restore, backup), deps.secrets);
+    : await observeReferences(namespace, restoreReferences(restore, backup ?? undefined), deps);
   return {
     restore,
     ...(ref ? { backup } : {}),
-    missing,
+    references,
     jobs,
     ...(deps.policy ? { policy: deps.policy } : {}),
   };

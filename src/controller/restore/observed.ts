@@ -1,6 +1,7 @@
 import type { RestoreAgentResult } from '../../api/agent/index.js';
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
+import type { ObservedReference } from '../references.js';
 
 /**
  * What a restore reconcile plans from: the EtcdRestore, the EtcdBackup its
@@ -11,19 +12,11 @@ export interface ObservedRestore {
   readonly restore: EtcdRestore;
   /** Set when source.backupRef is used: the EtcdBackup, or null when it does not exist. */
   readonly backup?: EtcdBackup | null;
-  readonly missing: readonly MissingReference[];
+  /** The Secrets and ConfigMaps its Jobs would mount (none once it finished). */
+  readonly references: readonly ObservedReference[];
   readonly jobs: readonly ObservedRestoreJob[];
   /** What the restore's Pods may ask for (docs/security.md); unchecked when unset (unit tests). */
   readonly policy?: AgentPolicy;
-}
-
-export interface MissingReference {
-  readonly kind: 'Secret' | 'ConfigMap';
-  readonly name: string;
-  /** Set when the object exists but lacks this key. */
-  readonly key?: string;
-  /** The spec field that names it, e.g. spec.source.decryptionSecretRef. */
-  readonly field: string;
 }
 
 export type RestoreJobState = 'active' | 'succeeded' | 'failed';

@@ -8,6 +8,7 @@ import {
 import { formatConditionTime, setCondition, type Condition } from '../../domain/conditions.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
+import { referenceProblem } from '../references.js';
 import { desiredJobs, type CreateRestoreJob } from './plan-jobs.js';
 import { restorePolicyRefusal } from './plan-policy.js';
 
@@ -60,15 +61,10 @@ function blocked(draft: Draft): { reason: string; message: string } | undefined 
       reason: REASONS.backupNotFound,
       message: `EtcdBackup ${ref.name} does not exist in namespace ${ns}: create it, or restore from spec.source.destination and key`,
     };
-  const first = observed.missing[0];
-  if (!first) return undefined;
-  const what = first.key
-    ? `Secret ${first.name} has no key ${first.key}`
-    : `Secret ${first.name} does not exist in namespace ${ns}`;
-  return {
-    reason: REASONS.secretNotFound,
-    message: `${what} (named by ${first.field}): create it; the restore starts once it exists`,
-  };
+  const problem = referenceProblem(observed.references);
+  return (
+    problem && { ...problem, message: `${problem.message}; the restore starts once that is fixed` }
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../../../../src/api/v1alpha1/index.js';
 import type { ObjectMeta } from '../../../../src/api/v1alpha1/resource.js';
 import type { ObservedBackup, ObservedRun } from '../../../../src/controller/backup/observed.js';
-import type { ObservedReference } from '../../../../src/controller/backup/references.js';
+import type { ObservedReference } from '../../../../src/controller/references.js';
 
 export const at = (iso: string) => new Date(iso);
 export const minutes = (iso: string) => Math.floor(Date.parse(iso) / 60_000);

@@ -77,7 +77,7 @@ function observed(
   jobs: ObservedRestoreJob[] = [],
   extra: Partial<ObservedRestore> = {},
 ): ObservedRestore {
-  return { restore: r, backup, missing: [], jobs, ...extra };
+  return { restore: r, backup, references: [], jobs, ...extra };
 }
 
 const condition = (status: EtcdRestore['status'], type: string) =>
@@ -270,12 +270,23 @@ describe('planRestore', () => {
     expect(noBackup.events.map((e) => e.reason)).toEqual(['BackupNotFound']);
     const noSecret = planRestore(
       observed(restore({}), [], {
-        missing: [{ kind: 'Secret', name: 'age', field: 'spec.source.decryptionSecretRef' }],
+        references: [
+          {
+            kind: 'Secret',
+            name: 'age',
+            field: 'spec.source.decryptionSecretRef',
+            keys: ['identity.txt'],
+            found: false,
+            missingKeys: ['identity.txt'],
+          },
+        ],
       }),
       NOW,
     );
     expect(condition(noSecret.status, 'SourceValid')).toMatchObject({ reason: 'SecretNotFound' });
-    expect(noSecret.status.message).toMatch(/Secret age does not exist.*decryptionSecretRef/);
+    expect(noSecret.status.message).toMatch(
+      /Secret "age" \(spec\.source\.decryptionSecretRef\) does not exist.*the restore starts once that is fixed/,
+    );
     const again = planRestore(observed(restore({}, noBackup.status), [], { backup: null }), LATER);
     expect(again.events).toEqual([]);
   });
@@ -372,7 +383,7 @@ describe('planRestore: the agent policy', () => {
 
   it('fails a hostPath DataDir restore in an untrusted namespace at once: no Job, Restored False Forbidden', () => {
     const r = dataDirRestore([hostPathMember('m0', 1)]);
-    const plan = planRestore({ restore: r, backup, missing: [], jobs: [], policy }, NOW);
+    const plan = planRestore({ restore: r, backup, references: [], jobs: [], policy }, NOW);
     expect(plan.actions).toEqual([]);
     expect(plan.status.phase).toBe('Failed');
     expect(plan.status.conditions?.find((c) => c.type === 'Restored')).toMatchObject({
@@ -388,7 +399,7 @@ describe('planRestore: the agent policy', () => {
   it('runs it in a trusted namespace', () => {
     const r = dataDirRestore([hostPathMember('m0', 1)]);
     r.metadata!.namespace = 'etcd-snapshot-system';
-    const plan = planRestore({ restore: r, backup, missing: [], jobs: [], policy }, NOW);
+    const plan = planRestore({ restore: r, backup, references: [], jobs: [], policy }, NOW);
     expect(plan.actions).toHaveLength(1);
   });
 });
