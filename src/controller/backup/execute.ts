@@ -1,9 +1,9 @@
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
 import { RUN_NOW_ANNOTATION, type EtcdBackup } from '../../api/v1alpha1/index.js';
-import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort, JobPort } from '../../kube/ports.js';
 import type { ResourceClient } from '../../kube/resource-client.js';
 import type { Logger } from '../../observability/logger.js';
+import { ignoring } from '../kit/idempotent.js';
 import type { BackupAction, CreateRunAction } from './actions.js';
 import type { CleanupJobBuilder, JobWithConfig, RunJobBuilder } from '../jobs/builders.js';
 
@@ -125,17 +125,4 @@ function annotate(job: V1Job, key: string, value: string): V1Job {
     ...job,
     metadata: { ...metadata, annotations: { ...metadata.annotations, [key]: value } },
   };
-}
-
-/** Runs `call`; the given KubeError code means "already so" and resolves undefined. */
-async function ignoring<T>(
-  code: 'AlreadyExists' | 'NotFound',
-  call: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isKubeError(err, code)) return undefined;
-    throw err;
-  }
 }

@@ -1,21 +1,12 @@
 import type { EtcdBackupStatus } from '../../api/v1alpha1/index.js';
-import {
-  findCondition,
-  setCondition,
-  type Condition,
-  type ConditionStatus,
-} from '../../domain/conditions.js';
+import type { Condition, ConditionStatus } from '../../domain/conditions.js';
 import { MAX_REQUEUE_MS } from '../../domain/schedule.js';
+import { ConditionDraft } from '../kit/condition-draft.js';
+import type { EventType, PlannedEvent } from '../kit/events.js';
 import type { BackupAction } from './actions.js';
 import type { ObservedBackup } from './observed.js';
 
-export type EventType = 'Normal' | 'Warning';
-
-export interface PlannedEvent {
-  readonly type: EventType;
-  readonly reason: string;
-  readonly message: string;
-}
+export type { PlannedEvent } from '../kit/events.js';
 
 /** Event reasons that are not condition reasons (those are REASONS in the API). */
 export const EVENT_REASONS = {
@@ -48,7 +39,7 @@ export class PlanDraft {
   readonly status: MutableStatus;
   readonly previous: EtcdBackupStatus;
   readonly generation: number | undefined;
-  private conditions: Condition[];
+  private readonly conditions: ConditionDraft;
   private requeues: number[] = [];
 
   constructor(
@@ -57,8 +48,8 @@ export class PlanDraft {
   ) {
     this.previous = observed.backup.status ?? {};
     this.status = { ...this.previous };
-    this.conditions = [...(this.previous.conditions ?? [])];
     this.generation = observed.backup.metadata?.generation;
+    this.conditions = new ConditionDraft(this.previous.conditions, this.generation, now);
   }
 
   get name(): string {
@@ -75,7 +66,7 @@ export class PlanDraft {
 
   /** The condition as the previous status had it. */
   previousCondition(type: string): Condition | undefined {
-    return findCondition(this.previous.conditions, type);
+    return this.conditions.before(type);
   }
 
   /**
@@ -83,14 +74,11 @@ export class PlanDraft {
    * previous status, so callers can emit an Event only on a transition.
    */
   condition(type: string, status: ConditionStatus, reason: string, message: string): boolean {
-    const input = { type, status, reason, message, observedGeneration: this.generation };
-    this.conditions = setCondition(this.conditions, input, this.now);
-    const before = this.previousCondition(type);
-    return !(before?.status === status && before.reason === reason && before.message === message);
+    return this.conditions.set(type, status, reason, message);
   }
 
   conditionList(): Condition[] {
-    return this.conditions;
+    return this.conditions.list();
   }
 
   /** Asks to be reconciled again within `ms`; the earliest wish wins. */

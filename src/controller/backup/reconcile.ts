@@ -1,11 +1,5 @@
-import {
-  API_VERSION,
-  KINDS,
-  type EtcdBackup,
-  type EtcdBackupStatus,
-} from '../../api/v1alpha1/index.js';
-import { isKubeError } from '../../kube/errors.js';
-import type { EventRecorder, InvolvedObject } from '../../kube/events.js';
+import { KINDS, type EtcdBackupStatus } from '../../api/v1alpha1/index.js';
+import type { EventRecorder } from '../../kube/events.js';
 import type { Logger } from '../../observability/logger.js';
 import type { BackupMetrics } from '../../observability/metrics.js';
 import { parseKey } from '../object-key.js';
@@ -14,8 +8,9 @@ import type { Clock } from '../clock.js';
 import type { ReconcileResult } from '../manager.js';
 import { BackupActionExecutor, type BackupWriteDeps } from './execute.js';
 import { observeBackup, type BackupObserveDeps } from './observe.js';
-import { planBackup, type FinishedRun, type PlannedEvent } from './plan.js';
-import { mergePatch, sameJson } from './status-patch.js';
+import { recordEvents } from '../kit/events.js';
+import { writeStatusIfChanged } from '../kit/status-write.js';
+import { planBackup, type FinishedRun } from './plan.js';
 
 /** configMaps is read by observe (get) and written by execute (create, delete). */
 export type BackupReconcileDeps = BackupObserveDeps &
@@ -59,13 +54,13 @@ export async function reconcileBackup(
   const plan = planBackup(observed, new Date(deps.clock.now()));
   const executor = new BackupActionExecutor(backup, deps, log);
   for (const action of plan.actions) await executor.execute(action);
-  await recordEvents(backup, plan.events, deps.events);
+  await recordEvents(KINDS.backup, backup, plan.events, deps.events);
   if (executor.gone) return {};
   const written = await writeStatusIfChanged(
     backup,
     plan.status,
     executor.resourceVersion,
-    deps,
+    deps.backupClient,
     log,
   );
   const newVersion = written ?? executor.resourceVersion;
@@ -75,38 +70,6 @@ export async function reconcileBackup(
   for (const run of plan.finished) logFinishedRun(log, run, plan.status);
   if (deps.metrics) publishBackupMetrics(deps.metrics, labelsOf(key), plan.status, plan.finished);
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
-}
-
-/**
- * A merge patch of the status subresource, conditional on the resourceVersion
- * the plan was made from: a status computed from a stale cache is refused
- * (Conflict, thrown: the retry plans again) instead of overwriting newer state.
- * An object deleted meanwhile needs no status. Returns the resourceVersion
- * the write produced, or undefined when nothing was written.
- */
-export async function writeStatusIfChanged(
-  backup: EtcdBackup,
-  status: EtcdBackupStatus,
-  resourceVersion: string | undefined,
-  deps: Pick<BackupReconcileDeps, 'backupClient'>,
-  log: Logger,
-): Promise<string | undefined> {
-  const previous = backup.status ?? {};
-  if (sameJson(previous, status)) return undefined;
-  const patch = {
-    metadata: resourceVersion === undefined ? {} : { resourceVersion },
-    status: mergePatch(previous, status),
-  };
-  const { namespace = '', name = '' } = backup.metadata ?? {};
-  let updated: EtcdBackup;
-  try {
-    updated = await deps.backupClient.patchStatus(namespace, name, patch);
-  } catch (err) {
-    if (isKubeError(err, 'NotFound')) return undefined;
-    throw err;
-  }
-  log.debug({ fields: Object.keys(patch.status) }, 'status updated');
-  return updated.metadata?.resourceVersion;
 }
 
 /**
@@ -132,21 +95,4 @@ function logFinishedRun(log: Logger, run: FinishedRun, status: EtcdBackupStatus)
 function labelsOf(key: string): BackupLabels {
   const { namespace = '', name } = parseKey(key);
   return { namespace, backup: name };
-}
-
-async function recordEvents(
-  backup: EtcdBackup,
-  events: readonly PlannedEvent[],
-  recorder: EventRecorder,
-): Promise<void> {
-  const regarding: InvolvedObject = {
-    apiVersion: API_VERSION,
-    kind: KINDS.backup,
-    namespace: backup.metadata?.namespace ?? '',
-    name: backup.metadata?.name ?? '',
-    ...(backup.metadata?.uid ? { uid: backup.metadata.uid } : {}),
-  };
-  for (const event of events) {
-    await recorder.record(regarding, event.type, event.reason, event.message);
-  }
 }

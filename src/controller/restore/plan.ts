@@ -5,18 +5,18 @@ import {
   type EtcdRestoreStatus,
   type RestorePhase,
 } from '../../api/v1alpha1/index.js';
-import { formatConditionTime, setCondition, type Condition } from '../../domain/conditions.js';
+import {
+  formatConditionTime,
+  setCondition,
+  type ConditionStatus,
+} from '../../domain/conditions.js';
+import { ConditionDraft } from '../kit/condition-draft.js';
+import type { PlannedEvent } from '../kit/events.js';
 import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
 import { referenceProblem } from '../references.js';
 import { desiredJobs, type CreateRestoreJob } from './plan-jobs.js';
 import { restorePolicyRefusal } from './plan-policy.js';
-
-export interface PlannedEvent {
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
-  readonly message: string;
-}
 
 export interface RestorePlan {
   readonly actions: CreateRestoreJob[];
@@ -31,23 +31,19 @@ export const MISSING_REFERENCE_REQUEUE_MS = 30_000;
 const TERMINAL: ReadonlySet<string> = new Set<RestorePhase>(['Completed', 'Failed']);
 
 class Draft {
-  conditions: Condition[];
+  readonly conditions: ConditionDraft;
   readonly events: PlannedEvent[] = [];
-  readonly generation: number | undefined;
 
   constructor(
     readonly observed: ObservedRestore,
     readonly now: Date,
   ) {
-    this.conditions = [...(observed.restore.status?.conditions ?? [])];
-    this.generation = observed.restore.metadata?.generation;
+    const { status, metadata } = observed.restore;
+    this.conditions = new ConditionDraft(status?.conditions, metadata?.generation, now);
   }
 
-  set(type: string, status: Condition['status'], reason: string, message: string): boolean {
-    const before = this.conditions.find((c) => c.type === type);
-    const input = { type, status, reason, message, observedGeneration: this.generation };
-    this.conditions = setCondition(this.conditions, input, this.now);
-    return !(before?.status === status && before.reason === reason && before.message === message);
+  set(type: string, status: ConditionStatus, reason: string, message: string): boolean {
+    return this.conditions.set(type, status, reason, message);
   }
 }
 
@@ -111,7 +107,7 @@ export function planRestore(observed: ObservedRestore, now: Date): RestorePlan {
       status: compact({
         ...previous,
         phase: 'Pending',
-        conditions: draft.conditions,
+        conditions: draft.conditions.list(),
         message: problem.message,
         ...(generation === undefined ? {} : { observedGeneration: generation }),
       }),
@@ -191,7 +187,7 @@ function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {
     status: compact({
       ...previous,
       phase,
-      conditions: draft.conditions,
+      conditions: draft.conditions.list(),
       startTime,
       ...(completionTime ? { completionTime } : {}),
       ...(snapshot ? { snapshot } : {}),

@@ -1,6 +1,5 @@
 import type { V1ConfigMap, V1Job } from '@kubernetes/client-node';
 import {
-  API_VERSION,
   KINDS,
   REASONS,
   type EtcdBackup,
@@ -9,18 +8,19 @@ import {
 } from '../../api/v1alpha1/index.js';
 import { restoreJobSpec, type RestoreJobInput } from '../jobs/restore-job.js';
 import { JobSpecError } from '../jobs/wiring.js';
-import { isKubeError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { CustomResourcePort, JobPort } from '../../kube/ports.js';
 import type { ResourceClient } from '../../kube/resource-client.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Clock } from '../clock.js';
 import type { ReconcileResult } from '../manager.js';
-import { mergePatch, sameJson } from '../backup/status-patch.js';
+import { recordEvents } from '../kit/events.js';
+import { ignoring } from '../kit/idempotent.js';
+import { writeStatusIfChanged } from '../kit/status-write.js';
 import { restoreStamp } from '../jobs/names.js';
 import { observeRestore, type RestoreObserveDeps } from './observe.js';
 import type { CreateRestoreJob } from './plan-jobs.js';
-import { failedPlan, planRestore, type PlannedEvent } from './plan.js';
+import { failedPlan, planRestore } from './plan.js';
 
 export type RestoreJobBuilder = (input: RestoreJobInput) => {
   readonly job: unknown;
@@ -67,8 +67,14 @@ export async function reconcileRestore(
     if (!(err instanceof JobSpecError)) throw err;
     plan = failedPlan(plan.status, REASONS.invalidSpec, err.message, now);
   }
-  await recordEvents(restore, plan.events, deps.events);
-  await writeStatus(restore, plan.status, deps, log);
+  await recordEvents(KINDS.restore, restore, plan.events, deps.events);
+  await writeStatusIfChanged(
+    restore,
+    plan.status,
+    restore.metadata?.resourceVersion,
+    deps.restoreClient,
+    log,
+  );
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
 }
 
@@ -90,56 +96,13 @@ async function createJob(
     ...(member ? { member } : {}),
     stamp: restoreStamp(new Date(status.startTime ?? deps.clock.now())),
   });
-  const ignoreExisting = async (call: () => Promise<unknown>) => {
-    try {
-      await call();
-      return true;
-    } catch (err) {
-      if (isKubeError(err, 'AlreadyExists')) return false;
-      throw err;
-    }
-  };
   // ConfigMap first: the Pod mounts it.
-  await ignoreExisting(() => deps.configMaps.create(built.configMap as V1ConfigMap));
-  const created = await ignoreExisting(() => deps.jobs.create(built.job as V1Job));
-  log.info({ job: action.jobName, member: member?.name, existed: !created }, 'restore Job created');
-}
-
-async function writeStatus(
-  restore: EtcdRestore,
-  status: EtcdRestoreStatus,
-  deps: RestoreReconcileDeps,
-  log: Logger,
-): Promise<void> {
-  const previous = restore.status ?? {};
-  if (sameJson(previous, status)) return;
-  const { namespace = '', name = '', resourceVersion } = restore.metadata ?? {};
-  const patch = {
-    metadata: resourceVersion === undefined ? {} : { resourceVersion },
-    status: mergePatch(previous, status),
-  };
-  try {
-    await deps.restoreClient.patchStatus(namespace, name, patch);
-  } catch (err) {
-    if (isKubeError(err, 'NotFound')) return;
-    throw err;
-  }
-  log.debug({ phase: status.phase }, 'status updated');
-}
-
-async function recordEvents(
-  restore: EtcdRestore,
-  events: readonly PlannedEvent[],
-  recorder: EventRecorder,
-): Promise<void> {
-  const regarding = {
-    apiVersion: API_VERSION,
-    kind: KINDS.restore,
-    namespace: restore.metadata?.namespace ?? '',
-    name: restore.metadata?.name ?? '',
-    ...(restore.metadata?.uid ? { uid: restore.metadata.uid } : {}),
-  };
-  for (const e of events) await recorder.record(regarding, e.type, e.reason, e.message);
+  await ignoring('AlreadyExists', () => deps.configMaps.create(built.configMap as V1ConfigMap));
+  const created = await ignoring('AlreadyExists', () => deps.jobs.create(built.job as V1Job));
+  log.info(
+    { job: action.jobName, member: member?.name, existed: created === undefined },
+    'restore Job created',
+  );
 }
 
 export const defaultRestoreJobBuilder: RestoreJobBuilder = restoreJobSpec;

@@ -7,36 +7,14 @@ import {
   reconcileBackup,
   type BackupReconcileDeps,
 } from '../../../../src/controller/backup/reconcile.js';
-import { mergePatch, sameJson } from '../../../../src/controller/backup/status-patch.js';
+import { mergePatch, sameJson } from '../../../../src/controller/kit/status-patch.js';
 import { BACKUP_INDEXERS } from '../../../../src/controller/backup/indexes.js';
 import { MemoryStore } from '../../../../src/controller/informer-store.js';
 import { KubeError } from '../../../../src/kube/errors.js';
 import type { InvolvedObject } from '../../../../src/kube/events.js';
 import { silentLogger } from '../../../../src/observability/logger.js';
+import { FakeWriter } from '../kube-fakes.js';
 import { backup, minutes } from './fixtures.js';
-
-class FakeWriter<T extends { metadata?: { name?: string } }> {
-  readonly objects = new Map<string, T>();
-  readonly created: string[] = [];
-  readonly deleted: string[] = [];
-  async get(_ns: string, name: string) {
-    return this.objects.get(name);
-  }
-  async create(obj: T) {
-    const name = obj.metadata?.name ?? '';
-    if (this.objects.has(name))
-      throw new KubeError('AlreadyExists', `${name} exists`, { status: 409 });
-    this.objects.set(name, obj);
-    this.created.push(name);
-    return obj;
-  }
-  async delete(_ns: string, name: string) {
-    if (!this.objects.delete(name))
-      throw new KubeError('NotFound', `${name} not found`, { status: 404 });
-    this.deleted.push(name);
-    return true;
-  }
-}
 
 class FakeBackupClient {
   readonly statusPatches: Array<{ name: string; patch: Record<string, unknown> }> = [];
