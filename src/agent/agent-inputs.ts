@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { resolveContainerPath } from '../config/fs-root.js';
 import type { EtcdConnection } from '../etcd/etcd-source.js';
 import { EtcdError } from '../etcd/errors.js';
-import { parseRecipients } from '../snapshot/encryption.js';
+import { parseRecipients } from '../snapshot/pipeline/encryption.js';
 import type { Env, StoreConfig } from '../storage/index.js';
 import { AgentConfigError } from '../api/agent/index.js';
 import type { ValidatedAgentConfig } from './config.js';

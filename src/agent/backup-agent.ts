@@ -1,8 +1,8 @@
 import { resolveContainerPath } from '../config/fs-root.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import type { EtcdConnection, EtcdSnapshotSource } from '../etcd/etcd-source.js';
-import { pruneSnapshots } from '../snapshot/prune.js';
-import { saveSnapshot } from '../snapshot/save.js';
+import { pruneSnapshots } from '../snapshot/catalog/prune.js';
+import { saveSnapshot } from '../snapshot/pipeline/save.js';
 import type { Env, ObjectStore, StoreConfig } from '../storage/index.js';
 import { AgentConfigError } from '../api/agent/index.js';
 import { parseBackupAgentConfig, type ValidatedAgentConfig } from './config.js';

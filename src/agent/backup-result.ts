@@ -1,5 +1,5 @@
 import { formatBytes } from '../domain/quantity.js';
-import type { SnapshotManifest } from '../snapshot/manifest.js';
+import type { SnapshotManifest } from '../snapshot/catalog/manifest.js';
 import { redactSecrets } from '../storage/redact.js';
 import {
   TERMINATION_MESSAGE_LIMIT,

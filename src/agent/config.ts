@@ -10,7 +10,7 @@ import {
   type RetentionPolicy,
   type RetentionSpec,
 } from '../domain/retention.js';
-import { parseRecipients } from '../snapshot/encryption.js';
+import { parseRecipients } from '../snapshot/pipeline/encryption.js';
 import { parseStoreUrl, type StoreConfig } from '../storage/index.js';
 
 /**

@@ -1,4 +1,4 @@
-import { purgeBackup } from '../snapshot/purge.js';
+import { purgeBackup } from '../snapshot/catalog/purge.js';
 import { loadAgentInputs } from './agent-inputs.js';
 import { runAgentTask, type BackupAgentDeps, type BackupAgentRun } from './backup-agent.js';
 

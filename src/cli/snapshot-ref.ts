@@ -1,5 +1,5 @@
-import { readCatalog, selectSnapshot, type CatalogEntry } from '../snapshot/catalog.js';
-import { parseIdentities } from '../snapshot/encryption.js';
+import { readCatalog, selectSnapshot, type CatalogEntry } from '../snapshot/catalog/catalog.js';
+import { parseIdentities } from '../snapshot/pipeline/encryption.js';
 import type { ObjectStore } from '../storage/index.js';
 import { UsageError, type CliIO } from './command.js';
 import { readUserFile } from './etcd-flags.js';

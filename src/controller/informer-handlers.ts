@@ -1,5 +1,5 @@
 import type { InformerHandler } from './informer.js';
-import type { ObjectStore } from './informer-store.js';
+import type { ObjectCache } from './informer-store.js';
 import { controllerOwnerKey, objectKey, type OwnedObject, type OwnerKind } from './object-key.js';
 
 /** Anything keys can be added to (a WorkQueue). */
@@ -30,7 +30,7 @@ export function enqueueOwner<T extends OwnedObject>(
 /** Pod → its controlling Job (looked up in the Job cache) → that Job's owner of `owner` kind. */
 export function enqueueOwnerViaJob<T extends OwnedObject>(
   queue: KeySink,
-  jobs: ObjectStore<OwnedObject>,
+  jobs: ObjectCache<OwnedObject>,
   owner: OwnerKind,
 ): InformerHandler<T> {
   return (pod) => {

@@ -2,7 +2,7 @@ import type { KubeObject } from '../kube/resource-client.js';
 import { objectKey } from './object-key.js';
 
 /** Read-only view of an informer's cache. Objects are shared: never mutate them. */
-export interface ObjectStore<T> {
+export interface ObjectCache<T> {
   get(key: string): T | undefined;
   getByName(namespace: string | undefined, name: string): T | undefined;
   list(namespace?: string): T[];
@@ -27,7 +27,7 @@ export interface StoreDelta<T> {
 }
 
 /** The in-memory cache behind an Informer, keyed by namespace/name, with optional indices. */
-export class MemoryStore<T extends KubeObject> implements ObjectStore<T> {
+export class MemoryStore<T extends KubeObject> implements ObjectCache<T> {
   private readonly objects = new Map<string, T>();
   /** index name → value → keys of the objects filed under it. */
   private readonly indices = new Map<string, Map<string, Set<string>>>();

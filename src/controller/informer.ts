@@ -3,7 +3,7 @@ import { isKubeError } from '../kube/errors.js';
 import type { ListWatchSource, WatchEvent, WatchHandle } from '../kube/list-watch.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { backoffDelay, sleep, type Clock, type Sleep, type TimerHandle } from './clock.js';
-import { MemoryStore, type IndexFunc, type ObjectStore } from './informer-store.js';
+import { MemoryStore, type IndexFunc, type ObjectCache } from './informer-store.js';
 
 /** Receives every object that changed, vanished (last state) or is resynced; never the event type. */
 export type InformerHandler<T> = (obj: T) => void;
@@ -22,7 +22,7 @@ export interface InformerOptions<T> {
   readonly maxBackoffMs?: number;
   readonly logger?: Logger;
   readonly onRestart?: (reason: RestartReason) => void;
-  /** Indices of the cache, by name (see ObjectStore.byIndex). */
+  /** Indices of the cache, by name (see ObjectCache.byIndex). */
   readonly indexers?: Readonly<Record<string, IndexFunc<T>>>;
 }
 
@@ -64,7 +64,7 @@ export class Informer<T extends KubeObject> {
     return this.options.name;
   }
 
-  get store(): ObjectStore<T> {
+  get store(): ObjectCache<T> {
     return this.cache;
   }
 

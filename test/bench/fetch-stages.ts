@@ -1,12 +1,12 @@
-// Where a fetch's time goes: the pipeline of src/snapshot/fetch.ts built up one
+// Where a fetch's time goes: the pipeline of src/snapshot/pipeline/fetch.ts built up one
 // stage at a time, in this process, on the same stored object.
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Writable, type Duplex, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ByteCounter } from '../../src/snapshot/byte-counter.js';
-import { createDecompressor, type Compression } from '../../src/snapshot/compression.js';
-import { TrailerVerifier } from '../../src/snapshot/trailer-verifier.js';
+import { ByteCounter } from '../../src/snapshot/pipeline/byte-counter.js';
+import { createDecompressor, type Compression } from '../../src/snapshot/pipeline/compression.js';
+import { TrailerVerifier } from '../../src/snapshot/pipeline/trailer-verifier.js';
 import { openStore, parseStoreUrl, type Env } from '../../src/storage/index.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { measure } from './measure.js';

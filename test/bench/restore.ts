@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
+import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { startEtcd } from '../support/testbed/etcd.js';
 import { createBucket, startVersityGw, type S3Server } from '../support/testbed/versitygw.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Etcd3 } from 'etcd3';
-import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
+import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { cli, cliOk } from '../support/cli.js';
 import { whileDamaged } from '../support/damaged-file.js';
 import { readAllKeys } from '../support/etcd-data.js';

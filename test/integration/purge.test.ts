@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { purgeBackup } from '../../src/snapshot/purge.js';
+import { purgeBackup } from '../../src/snapshot/catalog/purge.js';
 import { FsObjectStore } from '../../src/storage/index.js';
 
 it("purgeBackup removes every object of one backup and nothing of another's", async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { Etcd3 } from 'etcd3';
 import type { RestoreAgentConfig, RestoreAgentResult } from '../../src/api/agent/index.js';
-import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
+import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { cli } from '../support/cli.js';
 import { truncate, whileDamaged } from '../support/damaged-file.js';
 import { currentRevision, readAllKeys } from '../support/etcd-data.js';

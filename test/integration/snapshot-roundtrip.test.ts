@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
-import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
+import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { cliOk } from '../support/cli.js';
 import { readAllKeys } from '../support/etcd-data.js';
 import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';

@@ -18,7 +18,7 @@ import {
   type EtcdBackup,
   type S3Destination,
 } from '../../src/api/v1alpha1/index.js';
-import { readCatalog, type Catalog } from '../../src/snapshot/catalog.js';
+import { readCatalog, type Catalog } from '../../src/snapshot/catalog/catalog.js';
 import { openStore, parseStoreUrl } from '../../src/storage/index.js';
 import { bedKubectl } from './operator.js';
 import type { TestBed } from './testbed/testbed.js';

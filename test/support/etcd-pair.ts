@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import type { SnapshotManifest } from '../../src/snapshot/manifest.js';
+import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { cliOk } from './cli.js';
 import { writeK8sWorkload } from './fixtures/k8s-workload.js';
 import { startEtcd, type EtcdServer } from './testbed/etcd.js';

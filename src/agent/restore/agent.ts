@@ -3,8 +3,8 @@ import { resolveContainerPath } from '../../config/fs-root.js';
 import type { EtcdConnection } from '../../etcd/etcd-source.js';
 import type { EtcdKeyValueTarget } from '../../etcd/kv-target.js';
 import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
-import { restoreLogical } from '../../snapshot/logical-restore.js';
-import { snapshotFileKeys } from '../../snapshot/snapshot-keys.js';
+import { restoreLogical } from '../../snapshot/restore/logical-restore.js';
+import { snapshotFileKeys } from '../../snapshot/restore/snapshot-keys.js';
 import type { Env, ObjectStore, StoreConfig } from '../../storage/index.js';
 import { AgentConfigError } from '../../api/agent/index.js';
 import {

@@ -1,5 +1,5 @@
 import { formatBytes } from '../../domain/quantity.js';
-import type { SnapshotManifest } from '../../snapshot/manifest.js';
+import type { SnapshotManifest } from '../../snapshot/catalog/manifest.js';
 import { redactSecrets } from '../../storage/redact.js';
 import { classifyError } from '../backup-result.js';
 import { AGENT_EXIT_CODES, agentExitCode } from '../../api/agent/index.js';

@@ -5,10 +5,10 @@ import {
   selectSnapshot,
   type Catalog,
   type CatalogEntry,
-} from '../../snapshot/catalog.js';
-import { parseIdentities } from '../../snapshot/encryption.js';
-import { fetchSnapshot } from '../../snapshot/fetch.js';
-import { DigestError } from '../../snapshot/trailer-verifier.js';
+} from '../../snapshot/catalog/catalog.js';
+import { parseIdentities } from '../../snapshot/pipeline/encryption.js';
+import { fetchSnapshot } from '../../snapshot/pipeline/fetch.js';
+import { DigestError } from '../../snapshot/pipeline/trailer-verifier.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { RestoreSourceConfig } from '../../api/agent/index.js';
 

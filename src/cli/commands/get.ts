@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolveContainerPath } from '../../config/fs-root.js';
 import { formatBytes } from '../../domain/quantity.js';
-import { fetchSnapshot } from '../../snapshot/fetch.js';
+import { fetchSnapshot } from '../../snapshot/pipeline/fetch.js';
 import { parseFlags } from '../args.js';
 import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';

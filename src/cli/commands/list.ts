@@ -1,5 +1,5 @@
 import { formatBytes } from '../../domain/quantity.js';
-import { readCatalog } from '../../snapshot/catalog.js';
+import { readCatalog } from '../../snapshot/catalog/catalog.js';
 import { parseFlags } from '../args.js';
 import { ExitCode, type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';

@@ -1,6 +1,6 @@
 import { formatBytes } from '../../domain/quantity.js';
 import { InvalidRetentionPolicyError, retentionPolicyFromSpec } from '../../domain/retention.js';
-import { pruneSnapshots } from '../../snapshot/prune.js';
+import { pruneSnapshots } from '../../snapshot/catalog/prune.js';
 import { intFlag, parseFlags } from '../args.js';
 import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';

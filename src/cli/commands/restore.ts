@@ -1,7 +1,7 @@
 import { Etcd3KeyValueTarget } from '../../etcd/etcd3-kv-target.js';
 import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
-import { restoreLogical } from '../../snapshot/logical-restore.js';
-import { snapshotFileKeys } from '../../snapshot/snapshot-keys.js';
+import { restoreLogical } from '../../snapshot/restore/logical-restore.js';
+import { snapshotFileKeys } from '../../snapshot/restore/snapshot-keys.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { parseFlags } from '../args.js';
 import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';

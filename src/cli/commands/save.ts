@@ -1,8 +1,8 @@
 import { Etcd3SnapshotSource } from '../../etcd/etcd3-source.js';
 import { formatBytes } from '../../domain/quantity.js';
-import { parseCompression } from '../../snapshot/compression.js';
-import { parseRecipients } from '../../snapshot/encryption.js';
-import { saveSnapshot } from '../../snapshot/save.js';
+import { parseCompression } from '../../snapshot/pipeline/compression.js';
+import { parseRecipients } from '../../snapshot/pipeline/encryption.js';
+import { saveSnapshot } from '../../snapshot/pipeline/save.js';
 import { parseFlags } from '../args.js';
 import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, objectUrl, storeFromFlag } from '../destination.js';

@@ -1,19 +1,19 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { KINDS, LABELS, type EtcdBackup } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
-import type { ObjectStore } from '../informer-store.js';
+import type { ObjectCache } from '../informer-store.js';
 import { backupReferences } from '../jobs/backup-job.js';
 import { parseKey } from '../object-key.js';
 import { observeReferences, type ReferenceReaders } from '../references.js';
-import { observeRun, podBelongsTo, type ObservedBackup, type ObservedRun } from './observed.js';
+import { observeRun, podBelongsTo, type ObservedBackup, type ObservedRun } from './observation.js';
 import { BY_BACKUP } from './indexes.js';
 import { cleanupJobName } from '../jobs/names.js';
 
 /** What observe reads: informer caches for watched kinds, GETs for Secrets/ConfigMaps. */
 export interface BackupObserveDeps extends ReferenceReaders {
-  readonly backups: ObjectStore<EtcdBackup>;
-  readonly jobCache: ObjectStore<V1Job>;
-  readonly podCache: ObjectStore<V1Pod>;
+  readonly backups: ObjectCache<EtcdBackup>;
+  readonly jobCache: ObjectCache<V1Job>;
+  readonly podCache: ObjectCache<V1Pod>;
   /** What the backup's Pods may ask for (docs/security.md). */
   readonly policy?: AgentPolicy;
 }

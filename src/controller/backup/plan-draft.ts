@@ -4,7 +4,7 @@ import { MAX_REQUEUE_MS } from '../../domain/schedule.js';
 import { ConditionDraft } from '../kit/condition-draft.js';
 import type { EventType, PlannedEvent } from '../kit/events.js';
 import type { BackupAction } from './actions.js';
-import type { ObservedBackup } from './observed.js';
+import type { ObservedBackup } from './observation.js';
 
 export type { PlannedEvent } from '../kit/events.js';
 

@@ -9,7 +9,7 @@ import { formatDuration } from '../../domain/duration.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { recordRunResult, type RunRecord } from '../../domain/run-history.js';
 import { withFieldHint } from './failure-hints.js';
-import type { ObservedRun } from './observed.js';
+import type { ObservedRun } from './observation.js';
 import { EVENT_REASONS, type FinishedRun, type PlanDraft } from './plan-draft.js';
 
 export type HistoryEntry = NonNullable<EtcdBackupStatus['history']>[number];

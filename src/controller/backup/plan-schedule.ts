@@ -8,7 +8,7 @@ import { formatConditionTime } from '../../domain/conditions.js';
 import { planScheduledRun, type Schedule } from '../../domain/schedule.js';
 import { jobNameFor } from '../jobs/names.js';
 import type { CreateRunAction } from './actions.js';
-import type { ObservedRun } from './observed.js';
+import type { ObservedRun } from './observation.js';
 import { EVENT_REASONS, type PlanDraft } from './plan-draft.js';
 import { runNowJobName } from '../jobs/names.js';
 

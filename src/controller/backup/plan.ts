@@ -1,7 +1,7 @@
 import { STATUS_LIMITS, type EtcdBackupStatus } from '../../api/v1alpha1/index.js';
 import { formatConditionTime } from '../../domain/conditions.js';
 import type { BackupAction, CreateRunAction } from './actions.js';
-import type { ObservedBackup, ObservedRun } from './observed.js';
+import type { ObservedBackup, ObservedRun } from './observation.js';
 import { planHistoryLimits, planStale, planSuspended } from './plan-conditions.js';
 import { planDeletion } from './plan-deletion.js';
 import { PlanDraft, type FinishedRun, type PlannedEvent } from './plan-draft.js';

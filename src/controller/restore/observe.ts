@@ -5,16 +5,16 @@ import type { AgentPolicy } from '../policy/agent-policy.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort } from '../../kube/ports.js';
 import { pickPodResult } from '../pod-result.js';
-import type { ObjectStore } from '../informer-store.js';
+import type { ObjectCache } from '../informer-store.js';
 import { restoreReferences } from '../jobs/restore-job.js';
 import { parseKey } from '../object-key.js';
 import { observeReferences, type ReferenceReaders } from '../references.js';
-import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
+import type { ObservedRestore, ObservedRestoreJob } from './observation.js';
 
 export interface RestoreObserveDeps extends ReferenceReaders {
-  readonly restores: ObjectStore<EtcdRestore>;
-  readonly jobCache: ObjectStore<V1Job>;
-  readonly podCache: ObjectStore<V1Pod>;
+  readonly restores: ObjectCache<EtcdRestore>;
+  readonly jobCache: ObjectCache<V1Job>;
+  readonly podCache: ObjectCache<V1Pod>;
   readonly backupClient: Pick<CustomResourcePort<EtcdBackup>, 'get'>;
   /** What the restore's Pods may ask for (docs/security.md). */
   readonly policy?: AgentPolicy;

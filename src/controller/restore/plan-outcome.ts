@@ -1,7 +1,7 @@
 import type { RestoreAgentResult } from '../../api/agent/index.js';
 import { REASONS, type EtcdRestoreStatus } from '../../api/v1alpha1/index.js';
 import type { CreateRestoreJob } from './plan-jobs.js';
-import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
+import type { ObservedRestore, ObservedRestoreJob } from './observation.js';
 
 /** How a restore ended, once every Job finished. */
 export interface Outcome {

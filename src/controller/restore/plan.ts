@@ -12,7 +12,7 @@ import {
 } from '../../domain/conditions.js';
 import { ConditionDraft } from '../kit/condition-draft.js';
 import type { PlannedEvent } from '../kit/events.js';
-import type { ObservedRestore, ObservedRestoreJob } from './observed.js';
+import type { ObservedRestore, ObservedRestoreJob } from './observation.js';
 import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './plan-outcome.js';
 import { referenceProblem } from '../references.js';
 import { desiredJobs, type CreateRestoreJob } from './plan-jobs.js';

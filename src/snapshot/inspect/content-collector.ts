@@ -2,7 +2,7 @@ import { crc32cCombine, crc32cUpdate } from './crc32c.js';
 import { EtcdInfoBuilder } from './etcd-info.js';
 import { DEFAULT_REGISTRY_PREFIX } from './k8s-keys.js';
 import { summarizeLive, type LiveUsage } from './live-usage.js';
-import type { Meta } from '../bbolt/meta.js';
+import type { Meta } from '../../bbolt/meta.js';
 import type { BucketInfo, EtcdInfo, SnapshotSummary, TrailerInfo } from './types.js';
 
 export interface CollectedContent extends LiveUsage {

@@ -1,7 +1,7 @@
-import type { BboltDatabase, BucketRef, EntryVisitor } from '../bbolt/database.js';
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { BUCKET_LEAF_FLAG } from '../bbolt/layout.js';
-import type { LeafElement, TreePage } from '../bbolt/page.js';
+import type { BboltDatabase, BucketRef, EntryVisitor } from '../../bbolt/database.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { BUCKET_LEAF_FLAG } from '../../bbolt/layout.js';
+import type { LeafElement, TreePage } from '../../bbolt/page.js';
 import type { ContentCollector } from './content-collector.js';
 import { INFO_BUCKETS } from './etcd-info.js';
 import { decodeKeyValue, newKeyValue } from './key-value.js';

@@ -1,4 +1,4 @@
-import type { PositionalReader } from '../bbolt/block-cache.js';
+import type { PositionalReader } from '../../bbolt/block-cache.js';
 import { ContentCollector, summaryOf } from './content-collector.js';
 import { walkContent } from './content-walk.js';
 import { DEFAULT_REGISTRY_PREFIX } from './k8s-keys.js';

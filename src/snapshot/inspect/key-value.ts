@@ -1,7 +1,7 @@
 // A hand decoder for mvccpb.KeyValue, the value of every `key` bucket entry:
 //   1 key bytes · 2 create_revision · 3 mod_revision · 4 version · 5 value bytes · 6 lease
 // Unknown fields are skipped as protobuf requires; anything malformed throws.
-import { SnapshotFormatError } from '../bbolt/errors.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
 
 /** Offsets into the source buffer and the integer fields; reused between calls. */
 export interface KeyValue {

@@ -4,15 +4,15 @@
 // Records are rows in columns of numbers (about 25 bytes a page, plus 4 per
 // page id); the rare leaves holding buckets or etcd metadata keep those
 // entries on the side, and every leaf's entries go to RevisionColumns.
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { BUCKET_HEADER_SIZE, BUCKET_LEAF_FLAG, readU64 } from '../bbolt/layout.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { BUCKET_HEADER_SIZE, BUCKET_LEAF_FLAG, readU64 } from '../../bbolt/layout.js';
 import {
   newBranchElement,
   newLeafElement,
   readBranchElement,
   readLeafElement,
   type TreePage,
-} from '../bbolt/page.js';
+} from '../../bbolt/page.js';
 import { f64, i32, u8 } from './columns.js';
 import { crc32cUpdate } from './crc32c.js';
 import { KeyClasses } from './key-classes.js';

@@ -1,6 +1,6 @@
-import { MAX_TREE_DEPTH } from '../bbolt/database.js';
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { parseTreePage } from '../bbolt/page.js';
+import { MAX_TREE_DEPTH } from '../../bbolt/database.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { parseTreePage } from '../../bbolt/page.js';
 import type { ContentCollector } from './content-collector.js';
 import { INFO_BUCKETS } from './etcd-info.js';
 import type { LiveKeys } from './live-keys.js';

@@ -2,9 +2,9 @@
 // columns of numbers: main revision, tombstone, the user key as a 64-bit
 // fingerprint with its length and Kubernetes class, and its live bytes.
 // About 33 bytes a row, whatever the key's length.
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { BUCKET_LEAF_FLAG } from '../bbolt/layout.js';
-import { newLeafElement, readLeafElement, type TreePage } from '../bbolt/page.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { BUCKET_LEAF_FLAG } from '../../bbolt/layout.js';
+import { newLeafElement, readLeafElement, type TreePage } from '../../bbolt/page.js';
 import { f64, i32, u8 } from './columns.js';
 import type { KeyClasses } from './key-classes.js';
 import { hashKey, newKeyHash, type KeyHash } from './key-hash.js';

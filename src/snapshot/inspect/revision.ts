@@ -1,4 +1,4 @@
-import { SnapshotFormatError } from '../bbolt/errors.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
 
 // A key of etcd's `key` bucket (server/storage/mvcc/revision.go): 8-byte
 // big-endian main revision, '_', 8-byte big-endian sub revision, and a

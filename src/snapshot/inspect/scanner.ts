@@ -1,4 +1,4 @@
-import { checkMetaBounds, chooseMeta, withPageSize } from '../bbolt/meta.js';
+import { checkMetaBounds, chooseMeta, withPageSize } from '../../bbolt/meta.js';
 import { ContentCollector, summaryOf } from './content-collector.js';
 import { DEFAULT_REGISTRY_PREFIX } from './k8s-keys.js';
 import { LiveKeys } from './live-keys.js';

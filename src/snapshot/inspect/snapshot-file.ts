@@ -5,10 +5,10 @@ import {
   readFully,
   type BlockCacheOptions,
   type PositionalReader,
-} from '../bbolt/block-cache.js';
-import { BboltDatabase, type DatabaseOptions } from '../bbolt/database.js';
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { detectPageSize } from '../bbolt/page-size.js';
+} from '../../bbolt/block-cache.js';
+import { BboltDatabase, type DatabaseOptions } from '../../bbolt/database.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { detectPageSize } from '../../bbolt/page-size.js';
 
 /** etcd's Maintenance.Snapshot appends sha256(database) after the last page. */
 export const TRAILER_SIZE = 32;

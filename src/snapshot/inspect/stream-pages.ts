@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SnapshotFormatError } from '../bbolt/errors.js';
-import { BRANCH_PAGE, LEAF_PAGE, readU64 } from '../bbolt/layout.js';
-import { META_BYTES_NEEDED, decodeMeta, type MetaResult } from '../bbolt/meta.js';
-import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../bbolt/page-size.js';
-import { parseTreePage, type TreePage } from '../bbolt/page.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
+import { BRANCH_PAGE, LEAF_PAGE, readU64 } from '../../bbolt/layout.js';
+import { META_BYTES_NEEDED, decodeMeta, type MetaResult } from '../../bbolt/meta.js';
+import { MAX_PAGE_SIZE, MIN_PAGE_SIZE } from '../../bbolt/page-size.js';
+import { parseTreePage, type TreePage } from '../../bbolt/page.js';
 import { ByteWindow } from './byte-window.js';
 import { TRAILER_SIZE } from './snapshot-file.js';
 

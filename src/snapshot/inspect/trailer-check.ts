@@ -1,4 +1,4 @@
-import { SnapshotFormatError } from '../bbolt/errors.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
 import { digestFileOnWorker } from './digest-worker.js';
 import { digestDatabase, readTrailer, type OpenedSnapshot } from './snapshot-file.js';
 import type { TrailerInfo } from './types.js';

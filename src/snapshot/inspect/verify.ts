@@ -1,6 +1,6 @@
-import type { PositionalReader } from '../bbolt/block-cache.js';
-import type { BboltDatabase } from '../bbolt/database.js';
-import { SnapshotFormatError } from '../bbolt/errors.js';
+import type { PositionalReader } from '../../bbolt/block-cache.js';
+import type { BboltDatabase } from '../../bbolt/database.js';
+import { SnapshotFormatError } from '../../bbolt/errors.js';
 import { ContentCollector, type CollectedContent } from './content-collector.js';
 import { walkContent } from './content-walk.js';
 import { fileDigest, readerDigest, settleBoth, trailerInfo, type Digest } from './trailer-check.js';

@@ -12,7 +12,7 @@ import {
 } from '../../../src/api/agent/index.js';
 import { agentCommand } from '../../../src/cli/commands/agent.js';
 import { EtcdError } from '../../../src/etcd/errors.js';
-import { readCatalog } from '../../../src/snapshot/catalog.js';
+import { readCatalog } from '../../../src/snapshot/catalog/catalog.js';
 import { FsObjectStore, openStore, type StoreConfig } from '../../../src/storage/index.js';
 import { DATABASE, FakeSource, RECIPIENT, sampleConfig } from './fixtures.js';
 

@@ -5,10 +5,10 @@ import { agentExitCode, AGENT_EXIT_CODES } from '../../../src/api/agent/index.js
 import { ExitCode } from '../../../src/cli/command.js';
 import { InvalidRetentionPolicyError } from '../../../src/domain/retention.js';
 import { EtcdError } from '../../../src/etcd/errors.js';
-import { SnapshotFormatError } from '../../../src/snapshot/bbolt/errors.js';
-import { EncryptionError } from '../../../src/snapshot/encryption.js';
-import type { SnapshotManifest } from '../../../src/snapshot/manifest.js';
-import { DigestError } from '../../../src/snapshot/trailer-verifier.js';
+import { SnapshotFormatError } from '../../../src/bbolt/errors.js';
+import { EncryptionError } from '../../../src/snapshot/pipeline/encryption.js';
+import type { SnapshotManifest } from '../../../src/snapshot/catalog/manifest.js';
+import { DigestError } from '../../../src/snapshot/pipeline/trailer-verifier.js';
 import { StorageError } from '../../../src/storage/index.js';
 
 const manifest: SnapshotManifest = {

@@ -7,7 +7,7 @@ import {
   type EtcdBackupStatus,
 } from '../../../../src/api/v1alpha1/index.js';
 import type { ObjectMeta } from '../../../../src/api/v1alpha1/resource.js';
-import type { ObservedBackup, ObservedRun } from '../../../../src/controller/backup/observed.js';
+import type { ObservedBackup, ObservedRun } from '../../../../src/controller/backup/observation.js';
 import type { ObservedReference } from '../../../../src/controller/references.js';
 
 export const at = (iso: string) => new Date(iso);

@@ -1,7 +1,7 @@
 import { RUN_NOW_ANNOTATION } from '../../../../src/api/v1alpha1/index.js';
 import type { BackupAction } from '../../../../src/controller/backup/actions.js';
 import { planBackup, type BackupPlan } from '../../../../src/controller/backup/plan.js';
-import type { ObservedBackup } from '../../../../src/controller/backup/observed.js';
+import type { ObservedBackup } from '../../../../src/controller/backup/observation.js';
 import { at, backup, minutes, observed, run } from './fixtures.js';
 
 const types = (plan: BackupPlan) => plan.actions.map((a) => a.type);

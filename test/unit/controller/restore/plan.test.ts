@@ -5,7 +5,7 @@ import { restoreJobName, restoreStamp } from '../../../../src/controller/jobs/na
 import type {
   ObservedRestore,
   ObservedRestoreJob,
-} from '../../../../src/controller/restore/observed.js';
+} from '../../../../src/controller/restore/observation.js';
 import { readRestoreResult as parseRestoreResult } from '../../../../src/api/agent/index.js';
 import { planRestore } from '../../../../src/controller/restore/plan.js';
 import { agentPolicyFrom } from '../../../../src/controller/policy/policy-from.js';

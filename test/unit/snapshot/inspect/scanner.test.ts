@@ -1,4 +1,4 @@
-import { SnapshotFormatError } from '../../../../src/snapshot/bbolt/errors.js';
+import { SnapshotFormatError } from '../../../../src/bbolt/errors.js';
 import { inspectSnapshot } from '../../../../src/snapshot/inspect/inspect.js';
 import {
   createSnapshotScanner,

@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { PassThrough, type Transform } from 'node:stream';
 
-import { COMPRESSIONS, type Compression } from '../api/v1alpha1/constants.js';
+import { COMPRESSIONS, type Compression } from '../../api/v1alpha1/constants.js';
 
 export { COMPRESSIONS, type Compression };
 

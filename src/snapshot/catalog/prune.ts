@@ -1,6 +1,6 @@
-import { planRetention, type RetentionPolicy } from '../domain/retention.js';
-import { manifestObjectName } from '../domain/snapshot-naming.js';
-import type { ObjectStore } from '../storage/index.js';
+import { planRetention, type RetentionPolicy } from '../../domain/retention.js';
+import { manifestObjectName } from '../../domain/snapshot-naming.js';
+import type { ObjectStore } from '../../storage/index.js';
 import { readCatalog, type CatalogEntry } from './catalog.js';
 
 export interface PruneOptions {

@@ -3,11 +3,11 @@ import { open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ObjectStore } from '../storage/index.js';
+import type { ObjectStore } from '../../storage/index.js';
 import { ByteCounter } from './byte-counter.js';
 import { createDecompressor } from './compression.js';
 import { EncryptionError, createDecryptor } from './encryption.js';
-import type { SnapshotManifest } from './manifest.js';
+import type { SnapshotManifest } from '../catalog/manifest.js';
 import { DigestError, TrailerVerifier } from './trailer-verifier.js';
 
 export interface FetchResult {

@@ -1,5 +1,5 @@
-import { parseManifestObjectName } from '../domain/snapshot-naming.js';
-import type { ObjectStore } from '../storage/index.js';
+import { parseManifestObjectName } from '../../domain/snapshot-naming.js';
+import type { ObjectStore } from '../../storage/index.js';
 
 /**
  * Removes every object of one backup (`<name>/...`): manifests first, so an

@@ -1,9 +1,9 @@
 import { PassThrough, pipeline, type Transform, type Duplex } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { buildInfo } from '../config/build-info.js';
-import { manifestObjectName, snapshotObjectName } from '../domain/snapshot-naming.js';
-import type { EtcdSnapshotSource } from '../etcd/etcd-source.js';
-import type { ObjectStore } from '../storage/index.js';
+import { buildInfo } from '../../config/build-info.js';
+import { manifestObjectName, snapshotObjectName } from '../../domain/snapshot-naming.js';
+import type { EtcdSnapshotSource } from '../../etcd/etcd-source.js';
+import type { ObjectStore } from '../../storage/index.js';
 import { ByteCounter } from './byte-counter.js';
 import { ContentScan } from './content-scan.js';
 import { createCompressor, type Compression } from './compression.js';
@@ -13,7 +13,7 @@ import {
   MANIFEST_KIND,
   serializeManifest,
   type SnapshotManifest,
-} from './manifest.js';
+} from '../catalog/manifest.js';
 import { TrailerVerifier } from './trailer-verifier.js';
 
 export interface SaveProgress {

@@ -1,4 +1,4 @@
-import { SnapshotFormatError } from '../../../../src/snapshot/bbolt/errors.js';
+import { SnapshotFormatError } from '../../../src/bbolt/errors.js';
 import {
   checkMetaBounds,
   chooseMeta,
@@ -6,8 +6,8 @@ import {
   fnv64a,
   type Meta,
   type MetaResult,
-} from '../../../../src/snapshot/bbolt/meta.js';
-import { flipByte, metaPage } from '../../../support/fixtures/bbolt-image.js';
+} from '../../../src/bbolt/meta.js';
+import { flipByte, metaPage } from '../../support/fixtures/bbolt-image.js';
 
 const fields = { root: 3, freelist: null, pgid: 10, txid: 7 };
 

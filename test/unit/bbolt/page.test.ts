@@ -4,9 +4,9 @@ import {
   parseTreePage,
   readBranchElement,
   readLeafElement,
-} from '../../../../src/snapshot/bbolt/page.js';
-import { decodeFreelist } from '../../../../src/snapshot/bbolt/freelist.js';
-import { branchPage, leafPage } from '../../../support/fixtures/bbolt-image.js';
+} from '../../../src/bbolt/page.js';
+import { decodeFreelist } from '../../../src/bbolt/freelist.js';
+import { branchPage, leafPage } from '../../support/fixtures/bbolt-image.js';
 
 function withId(body: Buffer, id: number, size = 4096): Buffer {
   const page = Buffer.alloc(Math.max(size, body.length));

@@ -2,8 +2,8 @@ import {
   compareSnapshotAge,
   parseManifestObjectName,
   parseSnapshotObjectName,
-} from '../domain/snapshot-naming.js';
-import type { ObjectInfo, ObjectStore } from '../storage/index.js';
+} from '../../domain/snapshot-naming.js';
+import type { ObjectInfo, ObjectStore } from '../../storage/index.js';
 import { ManifestError, parseManifest, type SnapshotManifest } from './manifest.js';
 
 export interface CatalogEntry {

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DigestError, TrailerVerifier } from '../../../src/snapshot/trailer-verifier.js';
+import {
+  DigestError,
+  TrailerVerifier,
+} from '../../../../src/snapshot/pipeline/trailer-verifier.js';
 
 function withTrailer(db: Buffer): Buffer {
   return Buffer.concat([db, createHash('sha256').update(db).digest()]);

@@ -1,5 +1,5 @@
-import { buildImage, type BucketSpec } from '../../../support/fixtures/bbolt-image.js';
-import { dump, many, openImage as open } from '../../../support/fixtures/bbolt-walk.js';
+import { buildImage, type BucketSpec } from '../../support/fixtures/bbolt-image.js';
+import { dump, many, openImage as open } from '../../support/fixtures/bbolt-walk.js';
 
 const tree: BucketSpec = {
   entries: [

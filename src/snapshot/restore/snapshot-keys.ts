@@ -1,11 +1,11 @@
 import { open } from 'node:fs/promises';
-import { BUCKET_LEAF_FLAG } from './bbolt/layout.js';
-import type { KeyValue } from '../etcd/kv-target.js';
-import { openSnapshot, type OpenedSnapshot } from './inspect/snapshot-file.js';
-import { decodeKeyValue, newKeyValue } from './inspect/key-value.js';
-import { decodeRevision, newRevision } from './inspect/revision.js';
+import { BUCKET_LEAF_FLAG } from '../../bbolt/layout.js';
+import type { KeyValue } from '../../etcd/kv-target.js';
+import { openSnapshot, type OpenedSnapshot } from '../inspect/snapshot-file.js';
+import { decodeKeyValue, newKeyValue } from '../inspect/key-value.js';
+import { decodeRevision, newRevision } from '../inspect/revision.js';
 import type { SnapshotKeySource } from './logical-restore.js';
-import type { BucketRef } from './bbolt/database.js';
+import type { BucketRef } from '../../bbolt/database.js';
 
 const KEY_BUCKET = 'key';
 

@@ -1,4 +1,4 @@
-import { batches, type EtcdKeyValueTarget, type KeyValue } from '../etcd/kv-target.js';
+import { batches, type EtcdKeyValueTarget, type KeyValue } from '../../etcd/kv-target.js';
 
 /** The latest live value of every key in a snapshot under a prefix (tombstoned keys excluded). */
 export interface SnapshotKeySource {

@@ -7,14 +7,14 @@ import {
   createCompressor,
   createDecompressor,
   parseCompression,
-} from '../../../src/snapshot/compression.js';
+} from '../../../../src/snapshot/pipeline/compression.js';
 import {
   EncryptionError,
   createDecryptor,
   createEncryptor,
   parseIdentities,
   parseRecipients,
-} from '../../../src/snapshot/encryption.js';
+} from '../../../../src/snapshot/pipeline/encryption.js';
 
 async function through(data: Buffer, ...stages: Array<Transform | Duplex>): Promise<Buffer> {
   const out: Buffer[] = [];

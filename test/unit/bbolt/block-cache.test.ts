@@ -1,5 +1,5 @@
-import { BlockCache, readFully } from '../../../../src/snapshot/bbolt/block-cache.js';
-import { memoryReader } from '../../../support/fixtures/bbolt-image.js';
+import { BlockCache, readFully } from '../../../src/bbolt/block-cache.js';
+import { memoryReader } from '../../support/fixtures/bbolt-image.js';
 
 function data(size: number): Buffer {
   const buf = Buffer.alloc(size);

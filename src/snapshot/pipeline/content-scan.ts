@@ -3,8 +3,8 @@ import {
   createSnapshotScanner,
   type SnapshotScanner,
   type SnapshotSummary,
-} from './inspect/index.js';
-import type { ContentCount, ContentSummary } from './manifest.js';
+} from '../inspect/index.js';
+import type { ContentCount, ContentSummary } from '../catalog/manifest.js';
 
 /** Namespaces beyond this many (largest first) are folded into one `(other namespaces)` entry. */
 export const MANIFEST_NAMESPACE_LIMIT = 1000;

@@ -1,4 +1,4 @@
-import { SnapshotFormatError } from '../../../../src/snapshot/bbolt/errors.js';
+import { SnapshotFormatError } from '../../../src/bbolt/errors.js';
 import {
   assemble,
   branchPage,
@@ -6,8 +6,8 @@ import {
   leafPage,
   type BucketSpec,
   type Image,
-} from '../../../support/fixtures/bbolt-image.js';
-import { dump, many, openImage as open } from '../../../support/fixtures/bbolt-walk.js';
+} from '../../support/fixtures/bbolt-image.js';
+import { dump, many, openImage as open } from '../../support/fixtures/bbolt-walk.js';
 
 const tree: BucketSpec = { entries: [['huge', { entries: [['blob', 'x'.repeat(20_000)]] }]] };
 /** A corruption: edits the image, then walking it must fail with `code`. */

@@ -1,4 +1,4 @@
-import { COMPRESSIONS, type Compression } from './compression.js';
+import { COMPRESSIONS, type Compression } from '../../api/v1alpha1/constants.js';
 
 export const MANIFEST_API_VERSION = 'etcdsnapshot.dev/v1alpha1';
 export const MANIFEST_KIND = 'SnapshotManifest';
