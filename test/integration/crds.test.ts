@@ -27,7 +27,7 @@ import {
   fullBackup,
   minimalBackup,
   minimalLogicalRestore,
-} from '../unit/api/samples.js';
+} from '../support/samples.js';
 
 const run = promisify(execFile);
 const NAMESPACE = 'default';

@@ -1,11 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FsObjectStore, openStore, parseStoreUrl } from '../../src/storage/index.js';
-import { describeObjectStoreContract } from '../unit/storage/contract/object-store.contract.js';
-import { collect, incomplete } from '../unit/storage/contract/fixture.js';
-import { MiB, stalling, until } from '../unit/storage/contract/sources.js';
+import { describeObjectStoreContract } from '../support/storage/contract/object-store.contract.js';
+import { collect, incomplete } from '../support/storage/contract/fixture.js';
+import { MiB, stalling, until } from '../support/storage/contract/sources.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'storage-fs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -110,13 +111,19 @@ describe('FsObjectStore specifics', () => {
     });
   });
 
-  const asRoot = process.getuid?.() === 0;
-  (asRoot ? it.skip : it)(
-    'check() fails with AccessDenied on a read-only directory (skipped as root)',
-    async () => {
-      const base = dir();
-      await mkdir(base, { recursive: true, mode: 0o500 });
+  it('check() fails with AccessDenied on a directory it cannot write, as root too', async () => {
+    const base = dir();
+    await mkdir(base, { recursive: true, mode: 0o500 });
+    // Root ignores a directory's mode: a read-only bind mount stops root as well (EROFS).
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) {
+      execFileSync('mount', ['--bind', base, base]);
+      execFileSync('mount', ['-o', 'remount,bind,ro', base]);
+    }
+    try {
       await expect(new FsObjectStore(base).check()).rejects.toMatchObject({ code: 'AccessDenied' });
-    },
-  );
+    } finally {
+      if (asRoot) execFileSync('umount', [base]);
+    }
+  });
 });

@@ -5,10 +5,10 @@ import {
   parseStoreUrl,
   type ObjectStore,
 } from '../../src/storage/index.js';
-import { collect } from '../unit/storage/contract/fixture.js';
-import { MiB, generated } from '../unit/storage/contract/sources.js';
-import { expectNoSecrets } from '../unit/storage/support/secrets.js';
-import { useVersityGw } from '../unit/storage/support/versitygw-store.js';
+import { collect } from '../support/storage/contract/fixture.js';
+import { MiB, generated } from '../support/storage/contract/sources.js';
+import { expectNoSecrets } from '../support/storage/secrets.js';
+import { useVersityGw } from '../support/storage/versitygw-store.js';
 
 const BUCKET = 'errors';
 const gateway = useVersityGw([BUCKET]);

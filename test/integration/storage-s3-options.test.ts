@@ -7,7 +7,7 @@ import {
 } from '../../src/storage/index.js';
 import { createS3Client } from '../../src/storage/s3/s3-client.js';
 import { clientOptions } from '../../src/storage/s3/s3-options.js';
-import { incomplete } from '../unit/storage/contract/fixture.js';
+import { incomplete } from '../support/storage/contract/fixture.js';
 import {
   MiB,
   digestOfGenerated,
@@ -16,9 +16,9 @@ import {
   sha256,
   stalling,
   until,
-} from '../unit/storage/contract/sources.js';
-import { captureRequests, type Capture } from '../unit/storage/support/capture.js';
-import { useVersityGw } from '../unit/storage/support/versitygw-store.js';
+} from '../support/storage/contract/sources.js';
+import { captureRequests, type Capture } from '../support/storage/capture.js';
+import { useVersityGw } from '../support/storage/versitygw-store.js';
 
 const BUCKET = 'options';
 const gateway = useVersityGw([BUCKET]);

@@ -2,17 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, parseStoreUrl, type ObjectStore } from '../../src/storage/index.js';
-import { collect } from '../unit/storage/contract/fixture.js';
-import { MiB, digestOfGenerated, generated, sha256 } from '../unit/storage/contract/sources.js';
-import { expectNoSecrets } from '../unit/storage/support/secrets.js';
+import { collect } from '../support/storage/contract/fixture.js';
+import { MiB, digestOfGenerated, generated, sha256 } from '../support/storage/contract/sources.js';
+import { expectNoSecrets } from '../support/storage/secrets.js';
 import {
   makePki,
   opensslAvailable,
   startTlsProxy,
   type Pki,
   type TlsProxy,
-} from '../unit/storage/support/tls.js';
-import { useVersityGw } from '../unit/storage/support/versitygw-store.js';
+} from '../support/storage/tls.js';
+import { useVersityGw } from '../support/storage/versitygw-store.js';
 
 const BUCKET = 'tls';
 const haveOpenssl = opensslAvailable();

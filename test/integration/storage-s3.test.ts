@@ -1,7 +1,7 @@
 import { S3ObjectStore } from '../../src/storage/index.js';
-import { describeObjectStoreContract } from '../unit/storage/contract/object-store.contract.js';
-import { MiB } from '../unit/storage/contract/sources.js';
-import { useVersityGw } from '../unit/storage/support/versitygw-store.js';
+import { describeObjectStoreContract } from '../support/storage/contract/object-store.contract.js';
+import { MiB } from '../support/storage/contract/sources.js';
+import { useVersityGw } from '../support/storage/versitygw-store.js';
 
 const BUCKET = 'contract';
 const gateway = useVersityGw([BUCKET]);

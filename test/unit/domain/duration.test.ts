@@ -3,7 +3,7 @@ import {
   InvalidDurationError,
   parseDuration,
 } from '../../../src/domain/duration.js';
-import { mulberry32, randomInt } from './prng.js';
+import { mulberry32, randomInt } from '../../support/prng.js';
 
 const S = 1000;
 const M = 60 * S;

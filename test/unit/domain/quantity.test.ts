@@ -4,7 +4,7 @@ import {
   InvalidQuantityError,
   parseByteQuantity,
 } from '../../../src/domain/quantity.js';
-import { mulberry32, randomInt } from './prng.js';
+import { mulberry32, randomInt } from '../../support/prng.js';
 
 const Ki = 1024;
 const Mi = Ki * 1024;

@@ -4,7 +4,7 @@ import {
   type RetentionPlan,
   type RetentionPolicy,
 } from '../../../src/domain/retention.js';
-import { mulberry32, pick, randomBigInt, randomInt, shuffled } from './prng.js';
+import { mulberry32, pick, randomBigInt, randomInt, shuffled } from '../../support/prng.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const HOUR = 3_600_000;

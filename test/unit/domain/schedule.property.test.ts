@@ -5,7 +5,7 @@ import {
   previousTimeAtOrBefore,
   ScheduleError,
 } from '../../../src/domain/schedule.js';
-import { mulberry32, pick, randomInt } from './prng.js';
+import { mulberry32, pick, randomInt } from '../../support/prng.js';
 
 /**
  * nextTimeAfter and mostRecentScheduleTime checked against a brute-force scan

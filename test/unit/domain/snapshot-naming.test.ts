@@ -7,7 +7,7 @@ import {
   snapshotObjectPrefix,
   type SnapshotObjectNameInput,
 } from '../../../src/domain/snapshot-naming.js';
-import { mulberry32, randomBigInt } from './prng.js';
+import { mulberry32, randomBigInt } from '../../support/prng.js';
 
 const T = new Date('2026-03-01T12:00:00Z');
 const base: SnapshotObjectNameInput = {

@@ -1,7 +1,7 @@
 import { StorageError, type StorageErrorCode } from '../../../src/storage/index.js';
 import { codeFromMessage, errorFacts } from '../../../src/storage/s3/s3-error-facts.js';
 import { toStorageError, type S3ErrorContext } from '../../../src/storage/s3/s3-errors.js';
-import { expectNoSecrets } from './support/secrets.js';
+import { expectNoSecrets } from '../../support/storage/secrets.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const TOKEN = 'FwoGZXIvYXdzEXAMPLETOKEN0123456789';

@@ -1,6 +1,6 @@
 import { cleanupJobSpec } from '../../../../src/controller/jobs/cleanup-job.js';
 import { backupJobSpec } from '../../../../src/controller/jobs/backup-job.js';
-import { fullBackup } from '../../api/samples.js';
+import { fullBackup } from '../../../support/samples.js';
 
 describe('cleanupJobSpec', () => {
   const backup = {

@@ -8,10 +8,10 @@ import {
   S3Client,
   type MultipartUpload,
 } from '@aws-sdk/client-s3';
-import type { S3ObjectStoreOptions } from '../../../../src/storage/index.js';
-import { startVersityGw, type S3Server } from '../../../support/testbed/versitygw.js';
-import { suiteFailed } from '../../../support/bed-suite.js';
-import { tail } from '../../../support/testbed/managed-process.js';
+import type { S3ObjectStoreOptions } from '../../../src/storage/index.js';
+import { startVersityGw, type S3Server } from '../testbed/versitygw.js';
+import { suiteFailed } from '../bed-suite.js';
+import { tail } from '../testbed/managed-process.js';
 
 export interface GatewayHandle {
   readonly server: S3Server;

@@ -3,7 +3,7 @@ import {
   KINDS,
   type EtcdBackup,
   type EtcdRestore,
-} from '../../../src/api/v1alpha1/index.js';
+} from '../../src/api/v1alpha1/index.js';
 
 /** The smallest valid EtcdBackup: everything else comes from schema defaults. */
 export function minimalBackup(name = 'nightly'): EtcdBackup {
