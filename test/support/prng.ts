@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 /** Seeded PRNG for property tests: the same seed gives the same cases on every run. */
 export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
@@ -38,3 +40,20 @@ export function shuffled<T>(random: () => number, items: readonly T[]): T[] {
   }
   return copy;
 }
+
+/**
+ * A `random` function drawn from fast-check's generator, for property tests
+ * written with the helpers above: fast-check then makes every draw, shrinks a
+ * failing case towards smaller draws, and reports the seed and path that
+ * replay it.
+ */
+export function randomOf(g: fc.GeneratorValue): () => number {
+  return () => g(uniform) / 2 ** 32;
+}
+
+/**
+ * 32 uniform bits. Not fc.double, whose values are spread over the float
+ * encoding (most of them near 0), and without fast-check's bias towards edge
+ * values, either of which would skew the helpers above.
+ */
+const uniform = () => fc.noBias(fc.integer({ min: 0, max: 2 ** 32 - 1 }));

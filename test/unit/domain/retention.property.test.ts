@@ -4,7 +4,8 @@ import {
   type RetentionPlan,
   type RetentionPolicy,
 } from '../../../src/domain/retention.js';
-import { mulberry32, pick, randomBigInt, randomInt, shuffled } from '../../support/prng.js';
+import fc from 'fast-check';
+import { pick, randomBigInt, randomInt, randomOf, shuffled } from '../../support/prng.js';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const HOUR = 3_600_000;
@@ -210,44 +211,51 @@ function randomCase(random: () => number) {
   return { snapshots, policy, now };
 }
 
-describe('planRetention invariants (seeded property test)', () => {
+/** fast-check drives every draw; the fixed seed gives the same inputs on every run. */
+const PROPERTY = { seed: 20260301, numRuns: RUNS };
+
+describe('planRetention invariants (property test, fast-check)', () => {
   it(`hold for ${RUNS} random inputs, in any input order`, () => {
-    const random = mulberry32(20260301);
-    for (let run = 0; run < RUNS; run += 1) {
-      const { snapshots, policy, now } = randomCase(random);
-      const plan = planRetention(snapshots, policy, now);
-      const again = planRetention(shuffled(random, snapshots), policy, now);
-      const failure = {
-        run,
-        broken: brokenInvariants(plan, snapshots, policy, now),
-        deterministic: JSON.stringify(summary(again)) === JSON.stringify(summary(plan)),
-      };
-      if (failure.broken.length > 0 || !failure.deterministic) {
-        const input = JSON.stringify({ now, policy, snapshots }, (_, v: unknown) =>
-          typeof v === 'bigint' ? `${v}n` : v,
-        );
-        throw new Error(`${JSON.stringify(failure)}\n${input}`);
-      }
-    }
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const random = randomOf(g);
+        const { snapshots, policy, now } = randomCase(random);
+        const plan = planRetention(snapshots, policy, now);
+        const again = planRetention(shuffled(random, snapshots), policy, now);
+        const failure = {
+          broken: brokenInvariants(plan, snapshots, policy, now),
+          deterministic: JSON.stringify(summary(again)) === JSON.stringify(summary(plan)),
+        };
+        if (failure.broken.length > 0 || !failure.deterministic) {
+          const input = JSON.stringify({ now, policy, snapshots }, (_, v: unknown) =>
+            typeof v === 'bigint' ? `${v}n` : v,
+          );
+          throw new Error(`${JSON.stringify(failure)}\n${input}`);
+        }
+      }),
+      PROPERTY,
+    );
   });
 
   it('draws inputs that exercise every rule', () => {
-    const random = mulberry32(20260301);
     const seen = { olderThanMaxAge: 0, overMaxTotalSize: 0, notSelected: 0, keptAlthough: 0 };
     let ignored = 0;
-    for (let run = 0; run < RUNS; run += 1) {
-      const { snapshots, policy, now } = randomCase(random);
-      const plan = planRetention(snapshots, policy, now);
-      const reasons = [
-        ...plan.remove.flatMap((r) => r.reasons),
-        ...[...plan.keptBecause.values()].flat(),
-      ];
-      seen.olderThanMaxAge += reasons.filter((r) => r.startsWith('older than maxAge')).length;
-      seen.overMaxTotalSize += reasons.filter((r) => r.startsWith('over maxTotalSize')).length;
-      seen.notSelected += reasons.filter((r) => r.startsWith('not selected')).length;
-      seen.keptAlthough += reasons.filter((r) => r.startsWith('kept although')).length;
-      ignored += plan.ignored.length;
-    }
+    fc.assert(
+      fc.property(fc.gen(), (g) => {
+        const { snapshots, policy, now } = randomCase(randomOf(g));
+        const plan = planRetention(snapshots, policy, now);
+        const reasons = [
+          ...plan.remove.flatMap((r) => r.reasons),
+          ...[...plan.keptBecause.values()].flat(),
+        ];
+        seen.olderThanMaxAge += reasons.filter((r) => r.startsWith('older than maxAge')).length;
+        seen.overMaxTotalSize += reasons.filter((r) => r.startsWith('over maxTotalSize')).length;
+        seen.notSelected += reasons.filter((r) => r.startsWith('not selected')).length;
+        seen.keptAlthough += reasons.filter((r) => r.startsWith('kept although')).length;
+        ignored += plan.ignored.length;
+      }),
+      PROPERTY,
+    );
     expect(Object.entries({ ...seen, ignored }).filter(([, count]) => count < 50)).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import {
   previousTimeAtOrBefore,
   ScheduleError,
 } from '../../../src/domain/schedule.js';
-import { mulberry32, pick, randomInt } from '../../support/prng.js';
+import fc from 'fast-check';
+import { pick, randomInt, randomOf } from '../../support/prng.js';
 
 /**
  * nextTimeAfter and mostRecentScheduleTime checked against a brute-force scan
@@ -86,9 +87,8 @@ const ceilMinuteAfter = (t: number) => Math.floor(t / MINUTE) * MINUTE + MINUTE;
 
 describe('schedule properties (UTC, brute force)', () => {
   it('nextTimeAfter(t) > t, is a schedule time, and none lies strictly between', () => {
-    const random = mulberry32(20260301);
     let checked = 0;
-    for (let run = 0; run < 300; run += 1) {
+    const check = (random: () => number) => {
       const fields = POOLS.map((pool) => pick(random, pool));
       const expression = fields.join(' ');
       const parsed = parseSchedule(expression);
@@ -96,7 +96,7 @@ describe('schedule properties (UTC, brute force)', () => {
       if (parsed instanceof ScheduleError) {
         // Only a date that never exists is refused, e.g. 31 in February only.
         expect(firstMatch(START, START + 9 * 366 * DAY)).toBeUndefined();
-        continue;
+        return;
       }
       const t = START + randomInt(random, SPAN) + (random() < 0.2 ? 0 : randomInt(random, MINUTE));
       const exact = random() < 0.3 ? Math.floor(t / MINUTE) * MINUTE : t;
@@ -107,20 +107,23 @@ describe('schedule properties (UTC, brute force)', () => {
         t: new Date(exact).toISOString(),
         next: expected === undefined ? undefined : new Date(expected).toISOString(),
       });
-      if (!next) continue;
+      if (!next) return;
       expect(next.getTime()).toBeGreaterThan(exact);
       expect(previousTimeAtOrBefore(parsed, next)?.getTime()).toBe(next.getTime());
       expect(
         previousTimeAtOrBefore(parsed, new Date(next.getTime() - 1))?.getTime() ?? 0,
       ).toBeLessThanOrEqual(exact);
       checked += 1;
-    }
+    };
+    fc.assert(
+      fc.property(fc.gen(), (g) => check(randomOf(g))),
+      { seed: 20260301, numRuns: 300 },
+    );
     expect(checked).toBeGreaterThan(200);
   });
 
   it('mostRecentScheduleTime matches a scan of (earliest, now]', () => {
-    const random = mulberry32(7);
-    for (let run = 0; run < 150; run += 1) {
+    const check = (random: () => number) => {
       const fields = [
         pick(random, ['*/15', '0', '5,35']),
         pick(random, ['*', '*/6', '1-5']),
@@ -156,6 +159,10 @@ describe('schedule properties (UTC, brute force)', () => {
       // Exact up to 100; above, an estimate within 5%.
       if (times.length <= 100) expect(result.missed).toBe(times.length);
       else expect(Math.abs(result.missed - times.length) / times.length).toBeLessThan(0.05);
-    }
+    };
+    fc.assert(
+      fc.property(fc.gen(), (g) => check(randomOf(g))),
+      { seed: 7, numRuns: 150 },
+    );
   });
 });
