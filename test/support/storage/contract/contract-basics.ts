@@ -132,6 +132,6 @@ export function basicsContract(fixture: () => ContractFixture): void {
   it('passes check() when the destination is usable', async () => {
     const store = await stores.fresh();
     await expect(store.check()).resolves.toBeUndefined();
-    expect(store.location).toMatch(/^(s3|file):\/\//);
+    expect(store.location).toMatch(/^(s3|file|memory):\/\//);
   });
 }

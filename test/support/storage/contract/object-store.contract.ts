@@ -7,9 +7,18 @@ import type { ContractFixture } from './fixture.js';
 
 export type { ContractFixture } from './fixture.js';
 
-export function describeObjectStoreContract(name: string, fixture: () => ContractFixture): void {
+export interface ContractOptions {
+  /** The store holds its objects in memory by design: the bounded-memory case does not apply. */
+  readonly inMemory?: boolean;
+}
+
+export function describeObjectStoreContract(
+  name: string,
+  fixture: () => ContractFixture,
+  options: ContractOptions = {},
+): void {
   describe(`ObjectStore contract: ${name}`, () => {
     describe('basics', () => basicsContract(fixture));
-    describe('failures', () => failuresContract(fixture));
+    describe('failures', () => failuresContract(fixture, options));
   });
 }
