@@ -5,7 +5,7 @@
  */
 const ROOMS = {
   api: [],
-  bbolt: [],
+  bbolt: ['api'],
   config: ['api'],
   observability: ['api', 'config'],
   domain: ['api'],

@@ -9,6 +9,7 @@ import { parseBackupAgentConfig, type ValidatedAgentConfig } from './config.js';
 import { agentSecrets, loadAgentInputs, objectUri, type ReadFile } from './agent-inputs.js';
 import { classifyError, toAgentResult, type AgentOutcome } from './backup-result.js';
 import type { BackupAgentConfig, BackupAgentResult } from '../api/agent/index.js';
+import { EXIT_CODES, exitCodeOf, ProjectError } from '../api/errors.js';
 
 /** The agent's ports: injected so tests run it against fakes and a temp directory. */
 export interface BackupAgentDeps {
@@ -26,11 +27,15 @@ export interface BackupAgentRun {
   readonly result: BackupAgentResult;
   /** Absent when the config could not be read or was invalid. */
   readonly config?: BackupAgentConfig;
+  /** The process exit code: 0, or the failure's category's (src/api/errors.ts). */
+  readonly exitCode: number;
 }
 
 /** The run was stopped from outside before it finished. */
-export class AgentStoppedError extends Error {
+export class AgentStoppedError extends ProjectError {
   override readonly name = 'AgentStoppedError';
+  readonly code = 'Stopped';
+  readonly category = 'internal';
 }
 
 function readConfig(configPath: string, deps: BackupAgentDeps): string {
@@ -110,7 +115,11 @@ export async function runAgentTask(
   let validated: ValidatedAgentConfig | undefined;
   try {
     validated = parseBackupAgentConfig(readConfig(configPath, deps));
-    return { result: await work(validated, secrets), config: validated.config };
+    return {
+      result: await work(validated, secrets),
+      config: validated.config,
+      exitCode: EXIT_CODES.ok,
+    };
   } catch (err) {
     const error = deps.signal?.aborted
       ? new AgentStoppedError(
@@ -119,7 +128,11 @@ export async function runAgentTask(
         )
       : err;
     const result = toAgentResult({ ok: false, error }, { secrets });
-    return { result, ...(validated ? { config: validated.config } : {}) };
+    return {
+      result,
+      ...(validated ? { config: validated.config } : {}),
+      exitCode: exitCodeOf(error),
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { explainError } from '../api/errors.js';
 import { formatBytes } from '../domain/quantity.js';
 import type { SnapshotManifest } from '../snapshot/catalog/manifest.js';
 import { redactSecrets } from '../storage/redact.js';
@@ -19,51 +20,15 @@ export type AgentOutcome =
   | { readonly ok: false; readonly error: unknown };
 
 /**
- * Result reasons by `<error name>:<code>` (or `<error name>:*`). Matched on
- * name and code rather than class, so this module needs no adapter imports.
+ * The reason and message for an error: the first project error along its
+ * cause chain that stands for an outcome (src/api/errors.ts) decides; any
+ * other error is `Failed`, with its own message.
  */
-const REASON_BY_ERROR: Readonly<Record<string, BackupResultReason>> = {
-  'EtcdError:Unreachable': 'EtcdUnreachable',
-  'EtcdError:Timeout': 'EtcdUnreachable',
-  'EtcdError:AuthFailed': 'EtcdAuthFailed',
-  'EtcdError:PermissionDenied': 'EtcdAuthFailed',
-  'EtcdError:TlsError': 'EtcdTlsError',
-  'EtcdError:InvalidConfig': 'InvalidConfig',
-  'StorageError:Unreachable': 'StoreUnreachable',
-  'StorageError:AccessDenied': 'AccessDenied',
-  'StorageError:NoSuchBucket': 'BucketNotFound',
-  'StorageError:Corrupt': 'ChecksumMismatch',
-  'StorageError:InvalidCredentials': 'InvalidCredentials',
-  'StorageError:TlsError': 'StoreTlsError',
-  'StorageError:InvalidConfig': 'InvalidConfig',
-  'DigestError:*': 'ChecksumMismatch',
-  'SnapshotFormatError:*': 'SnapshotCorrupt',
-  'AgentConfigError:*': 'InvalidConfig',
-  'InvalidRetentionPolicyError:*': 'InvalidConfig',
-  'InvalidDurationError:*': 'InvalidConfig',
-  'EncryptionError:InvalidRecipient': 'InvalidConfig',
-};
-
-const MAX_CAUSE_DEPTH = 5;
-
-function reasonOf(err: unknown): BackupResultReason | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const code = (err as { code?: unknown }).code;
-  return REASON_BY_ERROR[`${err.name}:${String(code)}`] ?? REASON_BY_ERROR[`${err.name}:*`];
-}
-
-/**
- * The reason and message for an error. A wrapper (an aborted upload) often
- * carries the real failure (a digest mismatch) as its cause: the first error
- * along the cause chain with a specific reason decides, and its message is used.
- */
-export function classifyError(err: unknown): { reason: BackupResultReason; message: string } {
-  let current: unknown = err;
-  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined; depth += 1) {
-    const reason = reasonOf(current);
-    if (reason) return { reason, message: (current as Error).message };
-    current = current instanceof Error ? current.cause : undefined;
-  }
+export function classifyError<R extends string = BackupResultReason>(
+  err: unknown,
+): { reason: R | 'Failed'; message: string } {
+  const explained = explainError(err);
+  if (explained) return { reason: explained.reason as R, message: explained.message };
   const message = err instanceof Error ? err.message : String(err);
   return { reason: 'Failed', message: message || 'the backup failed without a message' };
 }

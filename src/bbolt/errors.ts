@@ -1,3 +1,4 @@
+import { ProjectError } from '../api/errors.js';
 /**
  * Stable codes for everything that can be wrong with a snapshot's bytes.
  * Callers branch on `code`; the message names the page and offset for humans.
@@ -32,8 +33,12 @@ export interface SnapshotFormatDetails {
 }
 
 /** The snapshot is not a well-formed etcd snapshot; never retried, always reported. */
-export class SnapshotFormatError extends Error {
+export class SnapshotFormatError extends ProjectError {
   override readonly name = 'SnapshotFormatError';
+  readonly category = 'integrity';
+  override get reason(): string {
+    return 'SnapshotCorrupt';
+  }
   readonly code: SnapshotFormatCode;
   readonly pageId: number | undefined;
   readonly offset: number | undefined;

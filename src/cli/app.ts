@@ -1,5 +1,6 @@
+import { EXIT_CODES, exitCodeOf } from '../api/errors.js';
 import { buildInfo } from '../config/build-info.js';
-import { ExitCode, exitCodeFor, type CliIO, type Command } from './command.js';
+import { type CliIO, type Command } from './command.js';
 
 const PROGRAM = 'etcd-snapshot';
 
@@ -29,28 +30,28 @@ export async function runCli(
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     io.stdout.write(helpText(commands));
-    return first === undefined ? ExitCode.usage : ExitCode.ok;
+    return first === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
     io.stdout.write(`${PROGRAM} ${buildInfo().version}\n`);
-    return ExitCode.ok;
+    return EXIT_CODES.ok;
   }
   const command = commands.find((c) => c.name === first);
   if (!command) {
     io.stderr.write(
       `${PROGRAM}: unknown command '${first}'. Run '${PROGRAM} --help' to list the commands.\n`,
     );
-    return ExitCode.usage;
+    return EXIT_CODES.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
-    return ExitCode.ok;
+    return EXIT_CODES.ok;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`${PROGRAM} ${command.name}: ${message}\n`);
-    return exitCodeFor(err);
+    return exitCodeOf(err);
   }
 }

@@ -1,4 +1,5 @@
 import { Cron } from 'croner';
+import { ProjectError } from '../api/errors.js';
 
 /**
  * Parsing and validation of a backup's `schedule` and `timeZone`, as the
@@ -42,17 +43,19 @@ export interface Schedule {
 export type ScheduleErrorReason = 'InvalidSchedule' | 'InvalidTimeZone';
 
 /** Why a schedule or time zone was refused; `reason` is a stable condition reason. */
-export class ScheduleError extends Error {
+export class ScheduleError extends ProjectError {
   override readonly name = 'ScheduleError';
+  readonly category = 'usage';
   constructor(
-    readonly reason: ScheduleErrorReason,
+    readonly code: ScheduleErrorReason,
     message: string,
   ) {
     super(message);
   }
-  /** The same as `reason`, as other typed errors in this project name it. */
-  get code(): ScheduleErrorReason {
-    return this.reason;
+
+  /** The same as `code`: a stable condition reason. */
+  override get reason(): ScheduleErrorReason {
+    return this.code;
   }
 }
 

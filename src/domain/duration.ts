@@ -1,3 +1,4 @@
+import { ProjectError } from '../api/errors.js';
 /**
  * Go/Kubernetes-style durations (`90s`, `15m`, `2h30m`) extended with days and
  * weeks (`7d`, `4w`) for retention, as whole milliseconds.
@@ -28,9 +29,13 @@ const FORMS =
   'use a number followed by a unit (ms, s, m, h, d, w), largest unit first, e.g. 90s, 15m, 2h30m, 7d or 4w';
 
 /** A duration string that cannot be parsed; the message names the valid forms. */
-export class InvalidDurationError extends Error {
+export class InvalidDurationError extends ProjectError {
   override readonly name = 'InvalidDurationError';
   readonly code = 'InvalidDuration';
+  readonly category = 'usage';
+  override get reason(): string {
+    return 'InvalidConfig';
+  }
 }
 
 /** Parses `2h30m`, `7d`, `4w`, `1.5h`, `0` to milliseconds; throws InvalidDurationError. */

@@ -1,3 +1,4 @@
+import { ProjectError } from '../api/errors.js';
 /**
  * Byte sizes written as Kubernetes resource quantities (`500Mi`, `10Gi`, `1T`,
  * `1.5G`, `1e9`, `1000`), as whole bytes in a JS number.
@@ -36,9 +37,13 @@ const FORMS =
 const HUMAN_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
 /** A byte-size string that cannot be parsed; the message names the valid forms. */
-export class InvalidQuantityError extends Error {
+export class InvalidQuantityError extends ProjectError {
   override readonly name = 'InvalidQuantityError';
   readonly code = 'InvalidQuantity';
+  readonly category = 'usage';
+  override get reason(): string {
+    return 'InvalidConfig';
+  }
 }
 
 /** Parses a Kubernetes quantity as bytes; throws InvalidQuantityError. */

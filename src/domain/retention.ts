@@ -1,6 +1,7 @@
 import { formatDuration, parseDuration } from './duration.js';
 import { formatBytes, parseByteQuantity } from './quantity.js';
 import { compareSnapshotAge } from './snapshot-naming.js';
+import { ProjectError } from '../api/errors.js';
 
 /**
  * Retention: which of one backup's snapshots to keep, as a pure plan.
@@ -87,9 +88,13 @@ const COUNT_FIELDS = ['keepLast', ...COUNT_RULES.map(([field]) => field)] as con
 const DAY_MS = 86_400_000;
 
 /** A retention spec the user must fix; the message lists every problem. */
-export class InvalidRetentionPolicyError extends Error {
+export class InvalidRetentionPolicyError extends ProjectError {
   override readonly name = 'InvalidRetentionPolicyError';
   readonly code = 'InvalidRetentionPolicy';
+  readonly category = 'usage';
+  override get reason(): string {
+    return 'InvalidConfig';
+  }
 }
 
 /** Parses and validates the spec form; throws InvalidRetentionPolicyError naming each bad field. */

@@ -1,3 +1,4 @@
+import { ProjectError } from '../api/errors.js';
 export type EtcdErrorCode =
   | 'Unreachable'
   | 'TlsError'
@@ -9,15 +10,29 @@ export type EtcdErrorCode =
   | 'Unknown';
 
 /** A failure talking to etcd, with a stable code and a message that names the fix. */
-export class EtcdError extends Error {
+export class EtcdError extends ProjectError {
   override readonly name = 'EtcdError';
+  readonly category = 'etcd';
   readonly code: EtcdErrorCode;
 
   constructor(code: EtcdErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+
+  override get reason(): string | undefined {
+    return REASONS[this.code];
+  }
 }
+
+const REASONS: Partial<Record<EtcdErrorCode, string>> = {
+  Unreachable: 'EtcdUnreachable',
+  Timeout: 'EtcdUnreachable',
+  AuthFailed: 'EtcdAuthFailed',
+  PermissionDenied: 'EtcdAuthFailed',
+  TlsError: 'EtcdTlsError',
+  InvalidConfig: 'InvalidConfig',
+};
 
 const TLS_HINTS = /certificate|ssl|tls|handshake|self.signed|wrong version number/i;
 

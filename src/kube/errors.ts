@@ -1,3 +1,4 @@
+import { ProjectError } from '../api/errors.js';
 export type KubeErrorCode =
   | 'NotFound'
   | 'AlreadyExists'
@@ -11,13 +12,14 @@ export type KubeErrorCode =
   | 'Unknown';
 
 /** A failed Kubernetes API call, with a stable code callers can branch on. */
-export class KubeError extends Error {
+export class KubeError extends ProjectError {
   override readonly name = 'KubeError';
+  readonly category = 'internal';
   readonly code: KubeErrorCode;
   /** HTTP status when the apiserver answered; undefined for network failures. */
   readonly status: number | undefined;
   /** The apiserver's `Status.reason`, when it sent one. */
-  readonly reason: string | undefined;
+  readonly statusReason: string | undefined;
 
   constructor(
     code: KubeErrorCode,
@@ -27,7 +29,7 @@ export class KubeError extends Error {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
-    this.reason = options.reason;
+    this.statusReason = options.reason;
   }
 }
 

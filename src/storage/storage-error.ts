@@ -1,3 +1,5 @@
+import { ProjectError, type ErrorCategory } from '../api/errors.js';
+
 /**
  * Stable failure categories of an object store. The operator turns them into
  * condition reasons and decides between "report and wait for a fix" (user
@@ -21,6 +23,17 @@ export const STORAGE_ERROR_CODES = [
 
 export type StorageErrorCode = (typeof STORAGE_ERROR_CODES)[number];
 
+/** Condition and result reasons; the other codes say nothing more than their cause. */
+const REASONS: Partial<Record<StorageErrorCode, string>> = {
+  Unreachable: 'StoreUnreachable',
+  AccessDenied: 'AccessDenied',
+  NoSuchBucket: 'BucketNotFound',
+  Corrupt: 'ChecksumMismatch',
+  InvalidCredentials: 'InvalidCredentials',
+  TlsError: 'StoreTlsError',
+  InvalidConfig: 'InvalidConfig',
+};
+
 /** Codes worth retrying with backoff; every other code needs a change by a human (or is final). */
 const TRANSIENT: ReadonlySet<StorageErrorCode> = new Set(['Unreachable', 'Unknown']);
 
@@ -36,7 +49,7 @@ export interface StorageErrorDetail {
  * The only error type the storage adapters throw. Messages name the fix and are
  * built by the adapters, so they can be shown to users and logged as they are.
  */
-export class StorageError extends Error {
+export class StorageError extends ProjectError {
   override readonly name = 'StorageError';
   readonly code: StorageErrorCode;
   readonly detail: StorageErrorDetail;
@@ -49,6 +62,16 @@ export class StorageError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.detail = options.detail ?? {};
+  }
+
+  /** A store's own checksum failing is an integrity failure; a bad URL or key is the input's. */
+  get category(): ErrorCategory {
+    if (this.code === 'Corrupt') return 'integrity';
+    return this.code === 'InvalidConfig' || this.code === 'InvalidKey' ? 'usage' : 'storage';
+  }
+
+  override get reason(): string | undefined {
+    return REASONS[this.code];
   }
 
   /** True when retrying later may succeed without anyone changing the configuration. */

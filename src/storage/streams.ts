@@ -6,6 +6,7 @@ import {
   type Stream,
   type TransformCallback,
 } from 'node:stream';
+import { ProjectError } from '../api/errors.js';
 
 /** Counts the bytes flowing through, so a put can report its size without buffering. */
 export class ByteCounter extends Transform {
@@ -61,8 +62,10 @@ export function guardReadable(
  * the adapters rethrow `original` untouched, so callers see their own error
  * type rather than a storage failure.
  */
-export class BodyStreamError extends Error {
+export class BodyStreamError extends ProjectError {
   override readonly name = 'BodyStreamError';
+  readonly code = 'BodyFailed';
+  readonly category = 'internal';
   constructor(readonly original: unknown) {
     super('the body stream failed');
   }

@@ -1,3 +1,4 @@
+import { EXIT_CODES, exitCodeOf } from '../../api/errors.js';
 import path from 'node:path';
 import { resolveContainerPath } from '../../config/fs-root.js';
 import type { EtcdConnection } from '../../etcd/etcd-source.js';
@@ -39,6 +40,8 @@ export interface RestoreAgentDeps {
 export interface RestoreAgentRun {
   readonly result: RestoreAgentResult;
   readonly config?: RestoreAgentConfig;
+  /** The process exit code: 0, or the failure's category's (src/api/errors.ts). */
+  readonly exitCode: number;
 }
 
 /** What the run learnt before it failed, for the failure's result. */
@@ -215,7 +218,11 @@ export async function runRestoreAgent(
   let validated: ValidatedRestoreConfig | undefined;
   try {
     validated = readConfig(configPath, deps);
-    return { result: await run(validated, deps, facts), config: validated.config };
+    return {
+      result: await run(validated, deps, facts),
+      config: validated.config,
+      exitCode: EXIT_CODES.ok,
+    };
   } catch (err) {
     const error = deps.signal?.aborted
       ? new Error(
@@ -224,6 +231,10 @@ export async function runRestoreAgent(
         )
       : err;
     const result = failedResult(error, facts, secrets);
-    return { result, ...(validated ? { config: validated.config } : {}) };
+    return {
+      result,
+      ...(validated ? { config: validated.config } : {}),
+      exitCode: exitCodeOf(error),
+    };
   }
 }

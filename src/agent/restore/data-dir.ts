@@ -2,10 +2,16 @@ import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataDirTargetConfig } from '../../api/agent/index.js';
 import type { RunEtcdutl } from './etcdutl.js';
+import { ProjectError } from '../../api/errors.js';
 
 /** A running etcd still holds the data directory: nothing was swapped. */
-export class TargetInUseError extends Error {
+export class TargetInUseError extends ProjectError {
   override readonly name = 'TargetInUseError';
+  readonly code = 'TargetInUse';
+  readonly category = 'refused';
+  override get reason(): string {
+    return 'TargetInUse';
+  }
 }
 
 export interface DataDirPorts {

@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import type { Env } from '../../storage/index.js';
 import { ETCDUTL_ENV } from '../../api/agent/index.js';
+import { ProjectError } from '../../api/errors.js';
 
 /** `etcdutl snapshot restore` failed or could not run; the message carries its last output. */
-export class EtcdutlError extends Error {
+export class EtcdutlError extends ProjectError {
   override readonly name = 'EtcdutlError';
+  readonly code = 'EtcdutlFailed';
+  readonly category = 'internal';
+  override get reason(): string {
+    return 'RestoreFailed';
+  }
 }
 
 export type RunEtcdutl = (args: readonly string[], signal?: AbortSignal) => Promise<void>;

@@ -2,46 +2,12 @@ import { formatBytes } from '../../domain/quantity.js';
 import type { SnapshotManifest } from '../../snapshot/catalog/manifest.js';
 import { redactSecrets } from '../../storage/redact.js';
 import { classifyError } from '../backup-result.js';
-import { AGENT_EXIT_CODES, agentExitCode } from '../../api/agent/index.js';
 import { TERMINATION_MESSAGE_LIMIT } from '../../api/agent/index.js';
 import {
   type RestoreAgentResult,
   type RestoredSnapshot,
   type RestoreResultReason,
 } from '../../api/agent/index.js';
-
-/** Restore-specific reasons by `<error name>:<code>` or `<error name>:*`; the rest as for backups. */
-const RESTORE_REASONS: Readonly<Record<string, RestoreResultReason>> = {
-  'SnapshotNotFoundError:SnapshotNotFound': 'SnapshotNotFound',
-  'SnapshotNotFoundError:NoSnapshotBefore': 'NoSnapshotBefore',
-  'EncryptionError:InvalidIdentity': 'DecryptionFailed',
-  'EncryptionError:NoMatchingIdentity': 'DecryptionFailed',
-  'RefusedError:*': 'TargetNotEmpty',
-  'TargetInUseError:*': 'TargetInUse',
-  'EtcdutlError:*': 'RestoreFailed',
-  // The S3 SDK's own checksum failing on download: the object changed at rest.
-  'StorageError:Corrupt': 'ChecksumMismatch',
-};
-
-function restoreReason(err: unknown): RestoreResultReason | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const code = String((err as { code?: unknown }).code);
-  return RESTORE_REASONS[`${err.name}:${code}`] ?? RESTORE_REASONS[`${err.name}:*`];
-}
-
-/** The reason and message for an error, looking along its cause chain. */
-export function classifyRestoreError(err: unknown): {
-  reason: RestoreResultReason;
-  message: string;
-} {
-  let current: unknown = err;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const reason = restoreReason(current);
-    if (reason) return { reason, message: current.message };
-    current = current.cause;
-  }
-  return classifyError(err);
-}
 
 const INTEGRITY: ReadonlySet<RestoreResultReason> = new Set([
   'ChecksumMismatch',
@@ -53,7 +19,7 @@ export function failedResult(
   facts: { snapshot?: RestoredSnapshot; checksumVerified?: boolean; dryRun?: boolean },
   secrets: readonly string[],
 ): RestoreAgentResult {
-  const { reason, message } = classifyRestoreError(err);
+  const { reason, message } = classifyError<RestoreResultReason>(err);
   const checksumVerified = INTEGRITY.has(reason) ? false : facts.checksumVerified;
   return {
     kind: 'RestoreAgentResult',
@@ -127,22 +93,4 @@ export function truncateRestoreResult(
   while (keep > 0 && bytesOf({ ...current, message: `${points.slice(0, keep).join('')}…` }) > limit)
     keep -= 16;
   return { ...current, message: `${points.slice(0, Math.max(0, keep)).join('')}…` };
-}
-
-/** Exit codes as the backup agent's, plus 6 for a refused (non-empty or in-use) target. */
-export function restoreExitCode(reason: RestoreResultReason): number {
-  switch (reason) {
-    case 'SnapshotNotFound':
-    case 'NoSnapshotBefore':
-      return AGENT_EXIT_CODES.storage;
-    case 'DecryptionFailed':
-      return AGENT_EXIT_CODES.integrity;
-    case 'TargetNotEmpty':
-    case 'TargetInUse':
-      return AGENT_EXIT_CODES.refused;
-    case 'RestoreFailed':
-      return AGENT_EXIT_CODES.failure;
-    default:
-      return agentExitCode(reason);
-  }
 }

@@ -11,15 +11,21 @@ import { fetchSnapshot } from '../../snapshot/pipeline/fetch.js';
 import { DigestError } from '../../snapshot/pipeline/trailer-verifier.js';
 import type { ObjectStore } from '../../storage/index.js';
 import type { RestoreSourceConfig } from '../../api/agent/index.js';
+import { ProjectError } from '../../api/errors.js';
 
 /** The source names no verified snapshot: nothing was downloaded, no target touched. */
-export class SnapshotNotFoundError extends Error {
+export class SnapshotNotFoundError extends ProjectError {
   override readonly name = 'SnapshotNotFoundError';
+  readonly category = 'storage';
   constructor(
     readonly code: 'SnapshotNotFound' | 'NoSnapshotBefore',
     message: string,
   ) {
     super(message);
+  }
+
+  override get reason(): string {
+    return this.code;
   }
 }
 

@@ -1,10 +1,15 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
+import { ProjectError } from '../errors.js';
 
 /** The agent's configuration is wrong: whoever wrote it must fix it; retrying cannot. */
-export class AgentConfigError extends Error {
+export class AgentConfigError extends ProjectError {
   override readonly name = 'AgentConfigError';
   readonly code = 'InvalidConfig';
+  readonly category = 'usage';
+  override get reason(): string {
+    return 'InvalidConfig';
+  }
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>

@@ -3,12 +3,11 @@ import { type BackupAgentDeps, runBackupAgent } from '../../agent/backup-agent.j
 import { runDeleteAgent } from '../../agent/delete-agent.js';
 import { truncateResult } from '../../agent/backup-result.js';
 import { AGENT_CONFIG_PATH, TERMINATION_MESSAGE_PATH } from '../../api/agent/index.js';
-import { agentExitCode } from '../../api/agent/index.js';
 import { resolveContainerPath } from '../../config/fs-root.js';
 import { runRestoreAgent } from '../../agent/restore/agent.js';
 import { etcdutlRunner } from '../../agent/restore/etcdutl.js';
 import { isFileLocked } from '../../agent/restore/file-lock.js';
-import { restoreExitCode, truncateRestoreResult } from '../../agent/restore/result.js';
+import { truncateRestoreResult } from '../../agent/restore/result.js';
 import { Etcd3KeyValueTarget } from '../../etcd/etcd3-kv-target.js';
 import { Etcd3SnapshotSource } from '../../etcd/etcd3-source.js';
 import { createLogger } from '../../observability/logger.js';
@@ -68,7 +67,7 @@ async function runTask(
     signal: stop.signal,
   };
   const runner = task === 'backup' ? runBackupAgent : runDeleteAgent;
-  const { result, config } = await runner(values.config, deps).finally(stop.release);
+  const { result, config, exitCode } = await runner(values.config, deps).finally(stop.release);
   const fields = {
     ...(config ? { backup: config.backup, job: config.run.job, trigger: config.run.trigger } : {}),
     result,
@@ -83,7 +82,7 @@ async function runTask(
     // The log line above still carries the result (terminationMessagePolicy FallbackToLogsOnError).
     logger.warn({ file, code }, 'cannot write the termination log');
   }
-  return agentExitCode(result.reason);
+  return exitCode;
 }
 
 function writeTerminationLog(
@@ -104,7 +103,7 @@ async function runRestore(args: readonly string[], io: CliIO): Promise<number> {
   const { values } = parseFlags('agent restore', args, flags);
   const logger = createLogger({ destination: io.stdout, base: { component: 'restore-agent' } });
   const stop = abortOnSigterm();
-  const { result, config } = await runRestoreAgent(values.config, {
+  const { result, config, exitCode } = await runRestoreAgent(values.config, {
     env: io.env,
     readFile: (file) => readFileSync(file),
     openStore: (config, env) => openStore(config, env),
@@ -125,7 +124,7 @@ async function runRestore(args: readonly string[], io: CliIO): Promise<number> {
     io,
     logger,
   );
-  return restoreExitCode(result.reason);
+  return exitCode;
 }
 
 export const agentCommand: Command = {

@@ -1,9 +1,10 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { existsSync } from 'node:fs';
 import { resolveContainerPath } from '../../config/fs-root.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { fetchSnapshot } from '../../snapshot/pipeline/fetch.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';
 import {
   identitiesFrom,
@@ -52,7 +53,7 @@ ${destinationUsage}`,
         io.stdout.write(
           `wrote ${values.output} (${formatBytes(result.size)}, revision ${entry.manifest.revision}, sha256 ${result.sha256} verified)\n`,
         );
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await store.close();
     }

@@ -1,7 +1,8 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { inspectSnapshotFile, type SnapshotSummary } from '../../snapshot/inspect/index.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, type CliIO, type Command } from '../command.js';
+import { type CliIO, type Command } from '../command.js';
 import { openSnapshotInput } from '../snapshot-input.js';
 import { snapshotRefSpec, snapshotRefUsage } from '../snapshot-ref.js';
 
@@ -68,7 +69,7 @@ ${snapshotRefUsage}`,
       io.stdout.write(
         values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(input.label, summary),
       );
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await input.cleanup();
     }

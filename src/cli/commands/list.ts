@@ -1,7 +1,8 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { readCatalog } from '../../snapshot/catalog/catalog.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, type CliIO, type Command } from '../command.js';
+import { type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';
 
 const flags = {
@@ -28,7 +29,7 @@ ${destinationUsage}`,
         io.stdout.write(
           `${JSON.stringify({ location: store.location, snapshots: catalog.snapshots.map((s) => s.manifest), incomplete: catalog.incomplete, brokenManifests: catalog.brokenManifests }, null, 2)}\n`,
         );
-        return ExitCode.ok;
+        return EXIT_CODES.ok;
       }
       const rows = catalog.snapshots.map((s) => [
         s.manifest.key,
@@ -53,7 +54,7 @@ ${destinationUsage}`,
         io.stdout.write(`incomplete (no manifest): ${o.key} ${formatBytes(o.size)}\n`);
       for (const m of catalog.brokenManifests)
         io.stdout.write(`broken manifest: ${m.key}: ${m.problem}\n`);
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await store.close();
     }

@@ -1,3 +1,4 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import os from 'node:os';
 import { agentPolicyFrom } from '../../controller/policy/policy-from.js';
 import { defaultImage } from '../../config/image.js';
@@ -11,7 +12,7 @@ import { createKubePorts } from '../../kube/ports.js';
 import { createRegistry } from '../../observability/metrics.js';
 import { createLogger, type LoggerOptions } from '../../observability/logger.js';
 import { intFlag, parseFlags } from '../args.js';
-import { ExitCode, type CliIO, type Command } from '../command.js';
+import { type CliIO, type Command } from '../command.js';
 
 const flags = {
   kubeconfig: { type: 'string' },
@@ -114,6 +115,6 @@ of this image.
     await stopped.promise;
     await manager.stop();
     // Leadership lost: exit non-zero so Kubernetes restarts us (as controller-runtime does).
-    return fatal ? ExitCode.failure : ExitCode.ok;
+    return fatal ? EXIT_CODES.internal : EXIT_CODES.ok;
   },
 };

@@ -1,8 +1,9 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { InvalidRetentionPolicyError, retentionPolicyFromSpec } from '../../domain/retention.js';
 import { pruneSnapshots } from '../../snapshot/catalog/prune.js';
 import { intFlag, parseFlags } from '../args.js';
-import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, storeFromFlag } from '../destination.js';
 
 const flags = {
@@ -72,7 +73,7 @@ ${destinationUsage}`,
       });
       if (values.json) {
         io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        return ExitCode.ok;
+        return EXIT_CODES.ok;
       }
       const verb = report.dryRun ? 'would remove' : 'removed';
       for (const r of report.removed)
@@ -83,7 +84,7 @@ ${destinationUsage}`,
       io.stdout.write(
         `kept ${report.kept.length} snapshot(s), ${formatBytes(report.keptBytes)}; ${verb} ${report.removed.length}\n`,
       );
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await store.close();
     }

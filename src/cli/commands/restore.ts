@@ -1,10 +1,11 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { Etcd3KeyValueTarget } from '../../etcd/etcd3-kv-target.js';
 import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
 import { restoreLogical } from '../../snapshot/restore/logical-restore.js';
 import { snapshotFileKeys } from '../../snapshot/restore/snapshot-keys.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { UsageError, type CliIO, type Command } from '../command.js';
 import { etcdConnectionFromFlags, etcdFlagSpec, etcdFlagUsage } from '../etcd-flags.js';
 import { openSnapshotInput } from '../snapshot-input.js';
 import { snapshotRefSpec, snapshotRefUsage } from '../snapshot-ref.js';
@@ -62,7 +63,7 @@ ${snapshotRefUsage}`,
       });
       if (values.json) {
         io.stdout.write(`${JSON.stringify({ snapshot: input.label, ...report }, null, 2)}\n`);
-        return ExitCode.ok;
+        return EXIT_CODES.ok;
       }
       const range = report.prefix ? `under "${report.prefix}"` : 'in the whole keyspace';
       if (report.dryRun) {
@@ -77,7 +78,7 @@ ${snapshotRefUsage}`,
           `restored ${report.keys} key(s) (${formatBytes(report.bytes)}) ${range} at ${report.endpoint} from ${input.label} in ${report.transactions} transaction(s); ${report.existingKeys} key(s) replaced\n`,
         );
       }
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await target.close();
       await input.cleanup();

@@ -1,10 +1,11 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { Etcd3SnapshotSource } from '../../etcd/etcd3-source.js';
 import { formatBytes } from '../../domain/quantity.js';
 import { parseCompression } from '../../snapshot/pipeline/compression.js';
 import { parseRecipients } from '../../snapshot/pipeline/encryption.js';
 import { saveSnapshot } from '../../snapshot/pipeline/save.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, UsageError, type CliIO, type Command } from '../command.js';
+import { UsageError, type CliIO, type Command } from '../command.js';
 import { destinationUsage, objectUrl, storeFromFlag } from '../destination.js';
 import {
   etcdConnectionFromFlags,
@@ -100,7 +101,7 @@ ${destinationUsage}`,
             `  sha256 ${manifest.raw.sha256} (verified)\n`,
         );
       }
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       progress.done();
       await source.close();

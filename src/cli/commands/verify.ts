@@ -1,6 +1,7 @@
+import { EXIT_CODES } from '../../api/errors.js';
 import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
 import { parseFlags } from '../args.js';
-import { ExitCode, type CliIO, type Command } from '../command.js';
+import { type CliIO, type Command } from '../command.js';
 import { openSnapshotInput } from '../snapshot-input.js';
 import { snapshotRefSpec, snapshotRefUsage } from '../snapshot-ref.js';
 
@@ -32,7 +33,7 @@ ${snapshotRefUsage}`,
           `OK ${input.label}: sha256 ${report.trailer.sha256} matches; ${report.reachablePages} reachable pages (${report.branchPages} branch, ${report.leafPages} leaf, ${report.overflowPages} overflow) well formed; revision ${report.revision}, ${report.totalKey} keys\n`,
         );
       }
-      return ExitCode.ok;
+      return EXIT_CODES.ok;
     } finally {
       await input.cleanup();
     }

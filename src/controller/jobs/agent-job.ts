@@ -1,4 +1,4 @@
-import { AGENT_EXIT_CODES } from '../../api/agent/index.js';
+import { EXIT_CODES } from '../../api/errors.js';
 import { API_VERSION } from '../../api/v1alpha1/constants.js';
 import { parseDuration } from '../../domain/duration.js';
 import {
@@ -48,7 +48,7 @@ export interface AgentJobInput {
   readonly annotations: StringMap;
   readonly backoffLimit: number;
   readonly activeDeadlineSeconds: number;
-  /** Exit codes besides invalidConfig that fail the Job without a retry. */
+  /** Exit codes besides usage (a bad config) that fail the Job without a retry. */
   readonly failJobExitCodes?: readonly number[];
   readonly pod: Omit<AgentPodInput, 'configMapName'>;
   /** The agent config, written to the ConfigMap as JSON. */
@@ -99,7 +99,7 @@ export function agentJobSpec(input: AgentJobInput): {
             onExitCodes: {
               containerName: AGENT_CONTAINER_NAME,
               operator: 'In',
-              values: [AGENT_EXIT_CODES.invalidConfig, ...(input.failJobExitCodes ?? [])],
+              values: [EXIT_CODES.usage, ...(input.failJobExitCodes ?? [])],
             },
           },
           { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AGENT_EXIT_CODES } from '../../api/agent/index.js';
+import { EXIT_CODES } from '../../api/errors.js';
 import {
   RESTORE_DATA_MOUNT,
   RESTORE_IDENTITY_DIR,
@@ -255,7 +255,7 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
       'spec.restoreTimeout',
       spec.restoreTimeout ?? DEFAULTS.restoreTimeout,
     ),
-    failJobExitCodes: [AGENT_EXIT_CODES.integrity, AGENT_EXIT_CODES.refused],
+    failJobExitCodes: [EXIT_CODES.integrity, EXIT_CODES.refused],
     pod: {
       task: 'restore',
       template: t,

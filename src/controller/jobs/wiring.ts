@@ -10,6 +10,7 @@ import type { Encryption, EtcdConnection } from '../../api/v1alpha1/common.js';
 import { DEFAULTS } from '../../api/v1alpha1/constants.js';
 import type { Destination, S3Destination } from '../../api/v1alpha1/destination.js';
 import type { EnvVarShape, VolumeMountShape, VolumeShape } from './kube-shapes.js';
+import { ProjectError } from '../../api/errors.js';
 
 /**
  * How a spec's Secret and ConfigMap references reach the agent: as
@@ -278,8 +279,13 @@ function volumeWiring(
   };
 }
 
-export class JobSpecError extends Error {
+export class JobSpecError extends ProjectError {
   override readonly name = 'JobSpecError';
+  readonly code = 'InvalidSpec';
+  readonly category = 'usage';
+  override get reason(): string {
+    return 'InvalidSpec';
+  }
 }
 
 /** `at`: the spec field of the destination, e.g. spec.destination. */

@@ -1,10 +1,13 @@
 import type { V1Job } from '@kubernetes/client-node';
 import { isTrusted, podPolicyViolations, type AgentPolicy } from './agent-policy.js';
 import type { JobPort } from '../../kube/ports.js';
+import { ProjectError } from '../../api/errors.js';
 
 /** A Job the agent policy refuses reached the API client: a plan missed it (a bug). */
-export class PolicyViolationError extends Error {
+export class PolicyViolationError extends ProjectError {
   override readonly name = 'PolicyViolationError';
+  readonly code = 'PolicyViolation';
+  readonly category = 'internal';
 }
 
 /**

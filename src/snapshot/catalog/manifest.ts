@@ -1,4 +1,5 @@
 import { COMPRESSIONS, type Compression } from '../../api/v1alpha1/constants.js';
+import { ProjectError } from '../../api/errors.js';
 
 export const MANIFEST_API_VERSION = 'etcdsnapshot.dev/v1alpha1';
 export const MANIFEST_KIND = 'SnapshotManifest';
@@ -50,8 +51,10 @@ export interface SnapshotManifest {
   readonly content: ContentSummary | null;
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends ProjectError {
   override readonly name = 'ManifestError';
+  readonly code = 'InvalidManifest';
+  readonly category = 'integrity';
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

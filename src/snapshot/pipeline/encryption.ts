@@ -1,14 +1,24 @@
 import { Duplex } from 'node:stream';
 import { Decrypter, Encrypter } from 'age-encryption';
+import { ProjectError, type ErrorCategory } from '../../api/errors.js';
 
 /** A problem with age recipients or identities; the message names the fix, never a key. */
-export class EncryptionError extends Error {
+export class EncryptionError extends ProjectError {
   override readonly name = 'EncryptionError';
   readonly code: 'InvalidRecipient' | 'InvalidIdentity' | 'NoMatchingIdentity';
 
   constructor(code: EncryptionError['code'], message: string) {
     super(message);
     this.code = code;
+  }
+
+  /** A bad recipient is the configuration's fault; a wrong identity cannot decrypt the data. */
+  get category(): ErrorCategory {
+    return this.code === 'InvalidRecipient' ? 'usage' : 'integrity';
+  }
+
+  override get reason(): string {
+    return this.code === 'InvalidRecipient' ? 'InvalidConfig' : 'DecryptionFailed';
   }
 }
 

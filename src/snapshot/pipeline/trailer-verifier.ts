@@ -1,11 +1,16 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { ProjectError } from '../../api/errors.js';
 
 export const TRAILER_BYTES = 32;
 
 /** Raised when etcd's appended sha256 is missing or does not match the data. */
-export class DigestError extends Error {
+export class DigestError extends ProjectError {
   override readonly name = 'DigestError';
+  readonly category = 'integrity';
+  override get reason(): string {
+    return 'ChecksumMismatch';
+  }
   readonly code: 'DigestMismatch' | 'TrailerMissing' | 'Corrupt';
 
   constructor(code: DigestError['code'], message: string) {

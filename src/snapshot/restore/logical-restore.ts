@@ -1,4 +1,5 @@
 import { batches, type EtcdKeyValueTarget, type KeyValue } from '../../etcd/kv-target.js';
+import { ProjectError } from '../../api/errors.js';
 
 /** The latest live value of every key in a snapshot under a prefix (tombstoned keys excluded). */
 export interface SnapshotKeySource {
@@ -32,8 +33,13 @@ export interface LogicalRestoreReport {
 }
 
 /** A non-empty target and no consent: nothing was changed. */
-export class RefusedError extends Error {
+export class RefusedError extends ProjectError {
   override readonly name = 'RefusedError';
+  readonly code = 'TargetNotEmpty';
+  readonly category = 'refused';
+  override get reason(): string {
+    return 'TargetNotEmpty';
+  }
 }
 
 /**

@@ -1,8 +1,6 @@
 import { classifyError, toAgentResult, truncateResult } from '../../../src/agent/backup-result.js';
 import { AgentConfigError } from '../../../src/api/agent/index.js';
 import { TERMINATION_MESSAGE_LIMIT, type BackupAgentResult } from '../../../src/api/agent/index.js';
-import { agentExitCode, AGENT_EXIT_CODES } from '../../../src/api/agent/index.js';
-import { ExitCode } from '../../../src/cli/command.js';
 import { InvalidRetentionPolicyError } from '../../../src/domain/retention.js';
 import { EtcdError } from '../../../src/etcd/errors.js';
 import { SnapshotFormatError } from '../../../src/bbolt/errors.js';
@@ -202,24 +200,5 @@ describe('truncateResult', () => {
   it('honours a smaller limit and refuses one nothing fits in', () => {
     expect(size(truncateResult(failure('y'.repeat(500)), 200))).toBeLessThanOrEqual(200);
     expect(() => truncateResult(failure('y'.repeat(500)), 20)).toThrow(RangeError);
-  });
-});
-
-describe('agentExitCode', () => {
-  it('matches the CLI exit codes', () => {
-    expect(AGENT_EXIT_CODES).toMatchObject({
-      ok: ExitCode.ok,
-      failure: ExitCode.failure,
-      invalidConfig: ExitCode.usage,
-      etcd: ExitCode.etcd,
-      storage: ExitCode.storage,
-      integrity: ExitCode.integrity,
-    });
-    expect(agentExitCode('Succeeded')).toBe(0);
-    expect(agentExitCode('InvalidConfig')).toBe(2);
-    expect(agentExitCode('EtcdUnreachable')).toBe(3);
-    expect(agentExitCode('BucketNotFound')).toBe(4);
-    expect(agentExitCode('ChecksumMismatch')).toBe(5);
-    expect(agentExitCode('Failed')).toBe(1);
   });
 });
