@@ -12,17 +12,6 @@ import {
 import { normalizeBasePrefix } from './keys.js';
 import { StorageError } from './storage-error.js';
 
-export {
-  CHECKSUM_SETTINGS,
-  MAX_PART_SIZE_MIB,
-  MAX_QUEUE_SIZE,
-  MIN_PART_SIZE_MIB,
-  SSE_MODES,
-  STORAGE_CLASSES,
-  type ChecksumSetting,
-  type SseMode,
-};
-
 export interface S3StoreConfig {
   readonly kind: 's3';
   readonly bucket: string;

@@ -1,13 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { redactSecrets } from './redact.js';
 import { StorageError } from './storage-error.js';
-import {
-  validateStoreConfig,
-  type ChecksumSetting,
-  type S3StoreConfig,
-  type SseMode,
-  type StoreConfig,
-} from './store-config.js';
+import type { ChecksumSetting, SseMode } from '../api/v1alpha1/constants.js';
+import { validateStoreConfig, type S3StoreConfig, type StoreConfig } from './store-config.js';
 
 /** Query parameters of `s3://` URLs, in the order the help text lists them. */
 export const S3_URL_PARAMETERS = [

@@ -1,10 +1,6 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import {
-  CHECKSUM_SETTINGS,
-  S3ObjectStore,
-  type ChecksumSetting,
-  type S3ObjectStoreOptions,
-} from '../../src/storage/index.js';
+import { CHECKSUM_SETTINGS, type ChecksumSetting } from '../../src/api/v1alpha1/constants.js';
+import { S3ObjectStore, type S3ObjectStoreOptions } from '../../src/storage/index.js';
 import { createS3Client } from '../../src/storage/s3/s3-client.js';
 import { clientOptions } from '../../src/storage/s3/s3-options.js';
 import { incomplete } from '../support/storage/contract/fixture.js';

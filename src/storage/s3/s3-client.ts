@@ -2,7 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { ChecksumSetting } from '../store-config.js';
+import type { ChecksumSetting } from '../../api/v1alpha1/constants.js';
 
 export interface S3Credentials {
   readonly accessKeyId: string;

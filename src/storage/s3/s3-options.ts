@@ -1,5 +1,5 @@
 import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import type { ChecksumSetting, SseMode } from '../store-config.js';
+import type { ChecksumSetting, SseMode } from '../../api/v1alpha1/constants.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_IDLE_TIMEOUT_MS,

@@ -1,6 +1,7 @@
 import type { V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { FINALIZER, LABELS, type EtcdBackup } from '../../../../src/api/v1alpha1/index.js';
-import type { JobWithConfig, RunJobInput } from '../../../../src/controller/jobs/builders.js';
+import type { BackupJobInput } from '../../../../src/controller/jobs/backup-job.js';
+import type { JobWithConfig } from '../../../../src/controller/jobs/builders.js';
 import { observeBackup } from '../../../../src/controller/backup/observe.js';
 import {
   CACHE_LAG_REQUEUE_MS,
@@ -50,7 +51,7 @@ function setup(b: EtcdBackup, nowIso: string) {
   const configMaps = new FakeWriter<V1ConfigMap>();
   const backupClient = new FakeBackupClient();
   const events: string[] = [];
-  const built: RunJobInput[] = [];
+  const built: BackupJobInput[] = [];
   const build = (input: { jobName: string; configMapName: string }): JobWithConfig => ({
     job: { metadata: { name: input.jobName, namespace: 'ns' } },
     configMap: { metadata: { name: input.configMapName, namespace: 'ns' } },
