@@ -1,8 +1,10 @@
+import { Value } from '@sinclair/typebox/value';
 import {
   BackupAgentConfig,
   checkAgentConfig,
   invalidConfig,
   RestoreAgentConfig,
+  StoreConfig as StoreConfigSchema,
 } from '../api/agent/index.js';
 import { parseDuration } from '../domain/duration.js';
 import {
@@ -11,12 +13,12 @@ import {
   type RetentionSpec,
 } from '../domain/retention.js';
 import { parseRecipients } from '../snapshot/pipeline/encryption.js';
-import { parseStoreUrl, type StoreConfig } from '../storage/index.js';
+import { validateStoreConfig, type StoreConfig } from '../storage/index.js';
 
 /**
  * The agent's configs: the shape is checked by the contract's schemas
  * (src/api/agent); this is the short semantic pass a schema cannot do
- * (durations, times, age recipients, the store URL, retention rules, fields
+ * (durations, times, age recipients, the store's own rules, retention, fields
  * that go together), with the strings parsed once. It reads defensively, so
  * that one AgentConfigError lists every problem, of shape and of meaning.
  */
@@ -93,6 +95,17 @@ function encryptionProblems(problems: Problems, encryption: unknown): void {
     problems.push('encryption needs recipients or a recipientsFile');
 }
 
+/** The store config checked by its kind's plug-in, once its shape passed the schema. */
+function storeOf(problems: Problems, field: string, value: unknown): StoreConfig | undefined {
+  if (!Value.Check(StoreConfigSchema, value)) return undefined;
+  try {
+    return validateStoreConfig(value);
+  } catch (err) {
+    problems.push(`${field}: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
 function retentionOf(problems: Problems, spec: unknown): RetentionPolicy | undefined {
   if (!isRecord(spec)) return undefined;
   try {
@@ -107,7 +120,7 @@ export function parseBackupAgentConfig(text: string): ValidatedAgentConfig {
   const { raw, problems } = checkAgentConfig(BackupAgentConfig, text);
   time(problems, 'run.scheduledTime', fields(raw.run).scheduledTime);
   const timeouts = etcdTimeouts(problems, fields(raw.etcd), 'etcd');
-  const store = parsed(problems, 'destination', raw.destination, parseStoreUrl);
+  const store = storeOf(problems, 'store', raw.store);
   encryptionProblems(problems, raw.encryption);
   const retention = retentionOf(problems, raw.retention);
   if (problems.length > 0 || !store) throw invalidConfig(problems);
@@ -127,7 +140,7 @@ export function parseRestoreAgentConfig(text: string): ValidatedRestoreConfig {
     problems.push('dataDir is needed with mode DataDir');
   const logical = isRecord(raw.logical) ? raw.logical : undefined;
   const timeouts = logical && etcdTimeouts(problems, fields(logical.etcd), 'logical.etcd');
-  const store = parsed(problems, 'source.destination', source.destination, parseStoreUrl);
+  const store = storeOf(problems, 'source.store', source.store);
   if (problems.length > 0 || !store) throw invalidConfig(problems);
   const config = raw as RestoreAgentConfig;
   return { config, store, ...(timeouts ? { timeouts } : {}) };

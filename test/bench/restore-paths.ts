@@ -1,3 +1,4 @@
+import { parseStoreUrl } from '../../src/storage/index.js';
 // The ways of getting a stored snapshot into a member's data directory that the
 // restore benchmark compares: the restore agent, and the same by hand.
 import { spawn, spawnSync } from 'node:child_process';
@@ -67,7 +68,7 @@ function agentConfig(c: RestoreCase, extra: Partial<RestoreAgentConfig>): Restor
     job: 'restore-bench',
     mode: 'DataDir',
     dryRun: false,
-    source: { destination: c.destination, key: c.key },
+    source: { store: parseStoreUrl(c.destination), key: c.key },
     workDir: c.dir,
     ...extra,
   };

@@ -1,3 +1,4 @@
+import { parseStoreUrl } from '../../src/storage/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,7 @@ function config(overrides: Partial<RestoreAgentConfig>): RestoreAgentConfig {
     job: 'r-restore',
     mode: 'Logical',
     dryRun: false,
-    source: { destination: dest, name: 'plain' },
+    source: { store: parseStoreUrl(dest), name: 'plain' },
     workDir: dir,
     logical: {
       etcd: { endpoints: [target.endpoint], dialTimeout: '3s', streamIdleTimeout: '30s' },
@@ -167,7 +168,7 @@ describe('Logical', () => {
     const idFile = path.join(dir, 'identity.txt');
     writeFileSync(idFile, `${identity}\n`);
     const sealed = {
-      source: { destination: dest, key: encrypted.key, identityFile: idFile },
+      source: { store: parseStoreUrl(dest), key: encrypted.key, identityFile: idFile },
     };
     const ok = await agent(
       config({ ...sealed, logical: { ...config({}).logical!, overwrite: true } }),
@@ -183,7 +184,7 @@ describe('Logical', () => {
     expect(await readAllKeys(dst)).toEqual(before);
     const none = await agent(
       config({
-        source: { destination: dest, key: encrypted.key },
+        source: { store: parseStoreUrl(dest), key: encrypted.key },
         logical: { ...config({}).logical!, overwrite: true },
       }),
     );
@@ -194,14 +195,17 @@ describe('Logical', () => {
   it('a missing snapshot or no snapshot before a time has a stable reason naming the fix', async () => {
     const missing = await agent(
       config({
-        source: { destination: dest, key: 'plain/20200101T000000Z-r00000000000000000001.db' },
+        source: {
+          store: parseStoreUrl(dest),
+          key: 'plain/20200101T000000Z-r00000000000000000001.db',
+        },
       }),
     );
     expect(missing.result).toMatchObject({ succeeded: false, reason: 'SnapshotNotFound' });
     expect(missing.result.message).toMatch(/etcd-snapshot list/);
     const before = await agent(
       config({
-        source: { destination: dest, name: 'plain', latestBefore: '2001-01-01T00:00:00Z' },
+        source: { store: parseStoreUrl(dest), name: 'plain', latestBefore: '2001-01-01T00:00:00Z' },
       }),
     );
     expect(before.result).toMatchObject({ succeeded: false, reason: 'NoSnapshotBefore' });

@@ -10,6 +10,7 @@ import {
   text,
   time,
 } from './common.js';
+import { StoreConfig } from './store.js';
 import { readAgentResult } from './read.js';
 
 const { Optional } = Type;
@@ -39,8 +40,8 @@ export const BackupAgentConfig = Type.Object({
   }),
   run: Type.Object({ job: text(), scheduledTime: time(), trigger: oneOf(RUN_TRIGGERS) }),
   etcd: EtcdConnectionConfig,
-  /** An s3:// or file:// destination URL (see src/storage/store-url.ts); never credentials. */
-  destination: text('must be an s3:// or file:// URL'),
+  /** Where snapshots go, typed per kind (store.ts); never credentials. */
+  store: StoreConfig,
   compression: oneOf(COMPRESSIONS),
   encryption: Optional(
     Type.Object({

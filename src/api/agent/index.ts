@@ -3,3 +3,4 @@ export * from './backup.js';
 export * from './paths.js';
 export { AgentConfigError, checkAgentConfig, invalidConfig, readAgentConfig } from './read.js';
 export * from './restore.js';
+export * from './store.js';

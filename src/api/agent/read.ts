@@ -41,7 +41,7 @@ export function describeErrors(errors: Iterable<ValueError>): string[] {
 
 /**
  * The JSON object of an agent config and what its schema finds wrong with it,
- * one line per field; values are never echoed (a destination URL could carry
+ * one line per field; values are never echoed (an endpoint could carry
  * credentials). Throws AgentConfigError only when it is no JSON object at all.
  */
 export function checkAgentConfig(

@@ -12,13 +12,14 @@ import {
   text,
   time,
 } from './common.js';
+import { StoreConfig } from './store.js';
 import { readAgentResult } from './read.js';
 
 const { Optional } = Type;
 
 export const RestoreSourceConfig = Type.Object({
-  /** An s3:// or file:// URL (see src/storage/store-url.ts). */
-  destination: text('must be an s3:// or file:// URL'),
+  /** Where the snapshot is, typed per kind (store.ts). */
+  store: StoreConfig,
   /** Pick by exact key (relative to the destination's prefix) ... */
   key: Optional(Type.String({ pattern: '^[^/]', errorMessage: 'must be a relative object key' })),
   /** ... or the latest snapshot of this backup name, optionally taken at or before latestBefore. */

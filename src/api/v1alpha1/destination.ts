@@ -22,7 +22,7 @@ import {
 } from './schema.js';
 
 /**
- * Where snapshots go; mirrors storage/store-config.ts (the same options as the
+ * Where snapshots go; mirrors api/agent/store.ts (the same options as the
  * CLI's s3:// URLs), with Secrets/ConfigMaps in place of files and environment.
  */
 

@@ -1,4 +1,4 @@
-import type { BackupAgentConfig } from '../../api/agent/index.js';
+import type { BackupAgentConfig, StoreConfig } from '../../api/agent/index.js';
 import {
   API_VERSION,
   DEFAULTS,
@@ -12,7 +12,6 @@ import type { EtcdBackup, EtcdBackupSpec } from '../../api/v1alpha1/etcd-backup.
 import { agentJobSpec, ownerIdentity, timeoutSeconds, type AgentJobSpec } from './agent-job.js';
 import type { AgentTask } from './agent-pod.js';
 import {
-  destinationWiring,
   encryptionWiring,
   etcdAgentConfig,
   etcdWiring,
@@ -22,6 +21,7 @@ import {
   type ReferenceRequirement,
   type Wiring,
 } from './wiring.js';
+import { destinationWiring } from './destinations/index.js';
 import type { StringMap } from './kube-shapes.js';
 import type { RetentionSpec } from '../../domain/retention.js';
 
@@ -78,7 +78,7 @@ function agentConfig(
   parts: {
     etcd: ReturnType<typeof etcdWiring>;
     encryption: ReturnType<typeof encryptionWiring>;
-    url: string;
+    store: StoreConfig;
   },
 ): BackupAgentConfig {
   const { spec } = input.backup;
@@ -93,7 +93,7 @@ function agentConfig(
       trigger: input.trigger,
     },
     etcd: etcdAgentConfig(spec.etcd, parts.etcd.tls),
-    destination: parts.url,
+    store: parts.store,
     compression: spec.compression ?? DEFAULTS.compression,
     ...(parts.encryption.encryption ? { encryption: parts.encryption.encryption } : {}),
     ...(retention ? { retention } : {}),
@@ -118,7 +118,7 @@ export function backupJobSpec(
   const etcd = etcdWiring(spec.etcd);
   const encryption = encryptionWiring(spec.encryption);
   const destination = destinationWiring(spec.destination);
-  const config = agentConfig(input, id, { etcd, encryption, url: destination.url });
+  const config = agentConfig(input, id, { etcd, encryption, store: destination.store });
   const t = spec.jobTemplate ?? {};
   const labels: StringMap = {
     ...t.metadata?.labels,

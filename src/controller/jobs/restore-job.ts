@@ -13,7 +13,6 @@ import type { EtcdBackup } from '../../api/v1alpha1/etcd-backup.js';
 import type { EtcdRestore } from '../../api/v1alpha1/etcd-restore.js';
 import { agentJobSpec, ownerIdentity, timeoutSeconds, type AgentJobSpec } from './agent-job.js';
 import {
-  destinationWiring,
   etcdAgentConfig,
   etcdWiring,
   joinWiring,
@@ -22,6 +21,7 @@ import {
   uses,
   type Wiring,
 } from './wiring.js';
+import { destinationWiring } from './destinations/index.js';
 import type { StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
@@ -110,7 +110,7 @@ function sourceOf(input: RestoreJobInput): { wiring: Wiring; source: RestoreSour
     : {};
   return {
     wiring: joinWiring(d, decryptionWiring(input.restore)),
-    source: { destination: d.url, ...pick, ...identity },
+    source: { store: d.store, ...pick, ...identity },
   };
 }
 

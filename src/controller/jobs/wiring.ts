@@ -1,14 +1,11 @@
 import {
-  AGENT_CA_BUNDLE_DIR,
   AGENT_ENV,
   AGENT_ETCD_TLS_DIR,
   AGENT_RECIPIENTS_DIR,
-  AGENT_VOLUME_DIR,
   type BackupAgentConfig,
 } from '../../api/agent/index.js';
 import type { Encryption, EtcdConnection } from '../../api/v1alpha1/common.js';
 import { DEFAULTS } from '../../api/v1alpha1/constants.js';
-import type { Destination, S3Destination } from '../../api/v1alpha1/destination.js';
 import type { EnvVarShape, VolumeMountShape, VolumeShape } from './kube-shapes.js';
 import { ProjectError } from '../../api/errors.js';
 
@@ -69,12 +66,12 @@ export function uses(
   wiring.references.push({ kind, field, name, keys });
 }
 
-const secretEnv = (name: string, secret: string, key: string): EnvVarShape => ({
+export const secretEnv = (name: string, secret: string, key: string): EnvVarShape => ({
   name,
   valueFrom: { secretKeyRef: { name: secret, key } },
 });
 
-const readOnlyMount = (name: string, mountPath: string): VolumeMountShape => ({
+export const readOnlyMount = (name: string, mountPath: string): VolumeMountShape => ({
   name,
   mountPath,
   readOnly: true,
@@ -184,101 +181,6 @@ export function encryptionWiring(encryption: Encryption | undefined): Wiring & {
   return { ...wiring, encryption: { recipients, recipientsFile } };
 }
 
-/** Percent-encodes each segment so the prefix survives parseStoreUrl as written. */
-function encodePrefix(prefix: string): string {
-  return prefix.split('/').map(encodeURIComponent).join('/');
-}
-
-/**
- * The `s3://` URL for a destination, with the query parameters that
- * storage/store-url.ts reads. Never credentials: they come from the env.
- */
-export function s3DestinationUrl(s3: S3Destination, caBundleFile?: string): string {
-  const params = new URLSearchParams();
-  const add = (name: string, value: string | number | boolean | undefined) => {
-    if (value !== undefined) params.append(name, String(value));
-  };
-  add('endpoint', s3.endpoint);
-  add('region', s3.region);
-  add('pathStyle', s3.forcePathStyle);
-  add('caBundle', caBundleFile);
-  add('sse', s3.sse);
-  add('kmsKeyId', s3.kmsKeyId);
-  add('storageClass', s3.storageClass);
-  add('checksum', s3.checksum);
-  add('partSizeMiB', s3.partSizeMiB);
-  add('queueSize', s3.queueSize);
-  const query = params.toString();
-  return `s3://${s3.bucket}/${encodePrefix(s3.prefix ?? '')}${query ? `?${query}` : ''}`;
-}
-
-function s3Wiring(s3: S3Destination, at: string): Wiring & { readonly url: string } {
-  const wiring = noWiring();
-  const creds = s3.credentialsSecretRef;
-  if (creds) {
-    const { name } = creds;
-    const id = creds.accessKeyIdKey ?? DEFAULTS.accessKeyIdKey;
-    const secret = creds.secretAccessKeyKey ?? DEFAULTS.secretAccessKeyKey;
-    wiring.env.push(
-      secretEnv(AGENT_ENV.awsAccessKeyId, name, id),
-      secretEnv(AGENT_ENV.awsSecretAccessKey, name, secret),
-    );
-    const token = creds.sessionTokenKey;
-    if (token) wiring.env.push(secretEnv(AGENT_ENV.awsSessionToken, name, token));
-    uses(wiring, 'Secret', `${at}.credentialsSecretRef`, name, [
-      id,
-      secret,
-      ...(token ? [token] : []),
-    ]);
-  }
-  const secretCa = s3.caBundleSecretRef;
-  const mapCa = s3.caBundleConfigMapRef;
-  if (secretCa) {
-    const { name, key = DEFAULTS.caBundleKey } = secretCa;
-    uses(wiring, 'Secret', `${at}.caBundleSecretRef`, name, [key]);
-    wiring.volumes.push({
-      name: AGENT_VOLUMES.caBundle,
-      secret: { secretName: name, items: [{ key, path: AGENT_FILES.caBundle }] },
-    });
-  } else if (mapCa) {
-    const { name, key = DEFAULTS.caBundleKey } = mapCa;
-    uses(wiring, 'ConfigMap', `${at}.caBundleConfigMapRef`, name, [key]);
-    wiring.volumes.push({
-      name: AGENT_VOLUMES.caBundle,
-      configMap: { name, items: [{ key, path: AGENT_FILES.caBundle }] },
-    });
-  }
-  if (wiring.volumes.length === 0) return { ...wiring, url: s3DestinationUrl(s3) };
-  wiring.mounts.push(readOnlyMount(AGENT_VOLUMES.caBundle, AGENT_CA_BUNDLE_DIR));
-  return { ...wiring, url: s3DestinationUrl(s3, `${AGENT_CA_BUNDLE_DIR}/${AGENT_FILES.caBundle}`) };
-}
-
-/** A PVC or host path mounted read-write at AGENT_VOLUME_DIR; subPath is a folder inside it. */
-function volumeWiring(
-  volume: NonNullable<Destination['volume']>,
-): Wiring & { readonly url: string } {
-  const source: VolumeShape = volume.persistentVolumeClaim
-    ? {
-        name: AGENT_VOLUMES.store,
-        persistentVolumeClaim: { claimName: volume.persistentVolumeClaim.claimName },
-      }
-    : {
-        name: AGENT_VOLUMES.store,
-        hostPath: {
-          path: volume.hostPath?.path ?? '',
-          type: volume.hostPath?.type ?? DEFAULTS.hostPathType,
-        },
-      };
-  const dir = volume.subPath ? `${AGENT_VOLUME_DIR}/${volume.subPath}` : AGENT_VOLUME_DIR;
-  return {
-    volumes: [source],
-    mounts: [{ name: AGENT_VOLUMES.store, mountPath: AGENT_VOLUME_DIR }],
-    env: [],
-    references: [],
-    url: `file://${dir.split('/').map(encodeURIComponent).join('/')}`,
-  };
-}
-
 export class JobSpecError extends ProjectError {
   override readonly name = 'JobSpecError';
   readonly code = 'InvalidSpec';
@@ -286,21 +188,4 @@ export class JobSpecError extends ProjectError {
   override get reason(): string {
     return 'InvalidSpec';
   }
-}
-
-/** `at`: the spec field of the destination, e.g. spec.destination. */
-export function destinationWiring(
-  destination: Destination,
-  at = 'spec.destination',
-): Wiring & { readonly url: string } {
-  if (destination.s3 && !destination.volume) return s3Wiring(destination.s3, `${at}.s3`);
-  if (destination.volume && !destination.s3) {
-    const { persistentVolumeClaim, hostPath } = destination.volume;
-    if (Boolean(persistentVolumeClaim) === Boolean(hostPath))
-      throw new JobSpecError(
-        'spec.destination.volume needs exactly one source: set persistentVolumeClaim or hostPath',
-      );
-    return volumeWiring(destination.volume);
-  }
-  throw new JobSpecError('spec.destination needs exactly one of s3 or volume');
 }

@@ -51,7 +51,7 @@ describe('parseBackupAgentConfig', () => {
         dialTimeout: '0',
         streamIdleTimeout: 'soon',
       },
-      destination: 's3://user:pw@bucket/',
+      store: { kind: 's3', bucket: 'bucket', prefix: '', endpoint: 'https://user:pw@minio:9000' },
       compression: 'lz4',
       encryption: { recipients: ['age1nope'] },
       retention: { keepLast: 0 },
@@ -75,13 +75,13 @@ describe('parseBackupAgentConfig', () => {
       'etcd.auth',
       'etcd.dialTimeout',
       'etcd.streamIdleTimeout',
-      'destination',
+      'store',
       'compression',
       'encryption.recipients',
       'retention',
     ])
       expect(message).toContain(field);
-    // The credentials in the URL are refused without being echoed.
+    // Credentials in the endpoint are refused without being echoed.
     expect(message).not.toContain('user:pw');
   });
 

@@ -43,7 +43,10 @@ function put(containerPath: string, data: string): void {
 }
 
 function fileConfig(overrides: Partial<BackupAgentConfig> = {}): BackupAgentConfig {
-  return sampleConfig({ destination: 'file:///var/lib/etcd-snapshot/store/etcd', ...overrides });
+  return sampleConfig({
+    store: { kind: 'file', directory: '/var/lib/etcd-snapshot/store/etcd' },
+    ...overrides,
+  });
 }
 
 function deps(source: FakeSource, extra: Partial<BackupAgentDeps> = {}): BackupAgentDeps {

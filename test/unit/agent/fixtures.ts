@@ -23,7 +23,7 @@ export function sampleConfig(overrides: Partial<BackupAgentConfig> = {}): Backup
       dialTimeout: '10s',
       streamIdleTimeout: '2m',
     },
-    destination: 's3://etcd-backups/clusters/prod/?region=eu-central-1',
+    store: { kind: 's3', bucket: 'etcd-backups', prefix: 'clusters/prod/', region: 'eu-central-1' },
     compression: 'zstd',
     ...overrides,
   };

@@ -1,4 +1,5 @@
-import { S3_URL_PARAMETERS, parseStoreUrl, type StoreConfig } from '../../../src/storage/index.js';
+import { parseStoreUrl, type StoreConfig } from '../../../src/storage/index.js';
+import { S3_URL_PARAMETERS } from '../../../src/storage/s3/plugin.js';
 
 describe('parseStoreUrl: valid destinations', () => {
   it.each<[string, string, StoreConfig]>([

@@ -16,9 +16,9 @@ import {
   SCHEDULED_TIME_ANNOTATION,
   type BackupJobInput,
 } from '../../../../src/controller/jobs/backup-job.js';
-import { s3DestinationUrl } from '../../../../src/controller/jobs/wiring.js';
+import { s3Wiring } from '../../../../src/controller/jobs/destinations/s3.js';
 import type { EnvVarShape, VolumeShape } from '../../../../src/controller/jobs/kube-shapes.js';
-import { parseStoreUrl } from '../../../../src/storage/index.js';
+import { validateStoreConfig } from '../../../../src/storage/index.js';
 
 const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const SCHEDULED = new Date('2026-03-01T06:00:00Z');
@@ -240,7 +240,11 @@ describe('backupJobSpec: table of placements and destinations', () => {
       readOnly: true,
     });
     expect(r.config.etcd.tls).toEqual(kubeadm.spec.etcd.tlsFiles);
-    expect(r.config.destination).toBe('s3://etcd-backups/clusters/prod/');
+    expect(r.config.store).toEqual({
+      kind: 's3',
+      bucket: 'etcd-backups',
+      prefix: 'clusters/prod/',
+    });
     expect(agent(r).env).toEqual([]);
   });
 
@@ -294,7 +298,7 @@ describe('backupJobSpec: table of placements and destinations', () => {
         keyFile: `${AGENT_ETCD_TLS_DIR}/tls.key`,
       },
     });
-    expect(parseStoreUrl(r.config.destination)).toEqual({
+    expect(r.config.store).toEqual({
       kind: 's3',
       bucket: 'etcd-backups',
       prefix: 'clusters/prod/',
@@ -327,10 +331,15 @@ describe('backupJobSpec: table of placements and destinations', () => {
       automountServiceAccountToken: false,
     });
     expect(pod(r)).not.toHaveProperty('hostNetwork');
-    expect(r.config.destination).toBe('s3://etcd-backups/?region=us-east-1');
+    expect(r.config.store).toEqual({
+      kind: 's3',
+      bucket: 'etcd-backups',
+      prefix: '',
+      region: 'us-east-1',
+    });
   });
 
-  it('volume PVC: mounted read-write at AGENT_VOLUME_DIR, subPath in the file:// URL', () => {
+  it('volume PVC: mounted read-write at AGENT_VOLUME_DIR, subPath in the store directory', () => {
     const r = build(pvc);
     expect(volume(r, 'etcd-snapshot-store')).toEqual({
       name: 'etcd-snapshot-store',
@@ -340,8 +349,7 @@ describe('backupJobSpec: table of placements and destinations', () => {
       name: 'etcd-snapshot-store',
       mountPath: AGENT_VOLUME_DIR,
     });
-    expect(r.config.destination).toBe(`file://${AGENT_VOLUME_DIR}/etcd/prod`);
-    expect(parseStoreUrl(r.config.destination)).toEqual({
+    expect(r.config.store).toEqual({
       kind: 'file',
       directory: `${AGENT_VOLUME_DIR}/etcd/prod`,
     });
@@ -495,7 +503,7 @@ describe('backupJobSpec: no secret value can appear', () => {
       const json = JSON.stringify(r);
       expect(json).not.toMatch(/"(password|secretAccessKey|sessionToken|token)"\s*:/i);
       const config: BackupAgentConfig = JSON.parse(r.configMap.data['config.json']!);
-      expect(config.destination).not.toMatch(/@|X-Amz-|Credential|Signature/);
+      expect(JSON.stringify(config.store)).not.toMatch(/@|X-Amz-|Credential|Signature/);
     },
   );
 
@@ -537,23 +545,24 @@ describe('backupJobSpec: no secret value can appear', () => {
   });
 });
 
-describe('s3DestinationUrl', () => {
-  it('round-trips awkward prefixes and values through parseStoreUrl', () => {
-    const url = s3DestinationUrl(
+describe('the store config a Job gets', () => {
+  it('carries awkward prefixes and values as they are, and passes the agent check', () => {
+    const store = s3Wiring(
       {
         bucket: 'bkt',
         prefix: 'a b/#c?/',
         endpoint: 'http://127.0.0.1:9000',
         kmsKeyId: 'arn:aws:kms:r:1:key/a+b=',
         sse: 'aws:kms',
+        caBundleSecretRef: { name: 'ca' },
       },
-      '/etc/ca bundle.pem',
-    );
-    expect(parseStoreUrl(url)).toMatchObject({
+      'spec.destination.s3',
+    ).store;
+    expect(validateStoreConfig(store)).toMatchObject({
       prefix: 'a b/#c?/',
       endpoint: 'http://127.0.0.1:9000',
       kmsKeyId: 'arn:aws:kms:r:1:key/a+b=',
-      caBundle: '/etc/ca bundle.pem',
+      caBundle: `${AGENT_CA_BUNDLE_DIR}/ca.crt`,
     });
   });
 });

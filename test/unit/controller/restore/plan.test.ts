@@ -321,7 +321,7 @@ describe('restoreJobSpec', () => {
       source: { name: 'nightly', identityFile: '/etc/etcd-snapshot/identity/identity.txt' },
       logical: { prefix: '', overwrite: false },
     });
-    expect(spec.config.source.destination).toMatch(/^s3:\/\/b\//);
+    expect(spec.config.source.store).toMatchObject({ kind: 's3', bucket: 'b' });
     const pod = spec.job.spec.template.spec;
     expect(pod.containers[0]!.args).toEqual([
       'agent',
@@ -363,7 +363,7 @@ describe('restoreJobSpec', () => {
       stamp: '20260301T120000Z',
     });
     expect(spec.config.source).toEqual({
-      destination: expect.stringMatching(/^s3:/),
+      store: expect.objectContaining({ kind: 's3' }),
       key: 'other/20260301T000000Z-r00000000000000000042.db',
     });
   });
