@@ -15,16 +15,37 @@ export function progressLine(
   return parts.join('  ');
 }
 
+/** A logical restore's line: keys written of all, MB/s of values, ETA from the key rate. Pure. */
+export function keysProgressLine(
+  keys: number,
+  totalKeys: number,
+  bytes: number,
+  elapsedMs: number,
+): string {
+  const seconds = elapsedMs / 1000;
+  const parts = [
+    `${keys} / ${totalKeys} keys`,
+    `${(seconds > 0 ? bytes / seconds / 1e6 : 0).toFixed(1)} MB/s`,
+  ];
+  if (keys > 0 && seconds > 0)
+    parts.push(`ETA ${Math.ceil((totalKeys - keys) / (keys / seconds))} s`);
+  return parts.join('  ');
+}
+
 /** Redraws one line on a TTY at most 4 times a second; silent elsewhere. */
 export function ttyProgress(out: Writable & { isTTY?: boolean }, now: () => number = Date.now) {
   const start = now();
   let last = 0;
   const enabled = out.isTTY === true;
+  const show = (render: (elapsedMs: number) => string): void => {
+    if (!enabled || now() - last < 250) return;
+    last = now();
+    out.write(`\r\x1b[K${render(last - start)}`);
+  };
   return {
+    show,
     update(done: number, remaining: number | undefined): void {
-      if (!enabled || now() - last < 250) return;
-      last = now();
-      out.write(`\r\x1b[K${progressLine(done, remaining, last - start)}`);
+      show((elapsed) => progressLine(done, remaining, elapsed));
     },
     done(): void {
       if (enabled) out.write('\r\x1b[K');

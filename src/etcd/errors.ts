@@ -7,6 +7,8 @@ export type EtcdErrorCode =
   | 'Timeout'
   | 'StreamInterrupted'
   | 'InvalidConfig'
+  | 'RequestTooLarge'
+  | 'NoSpace'
   | 'Unknown';
 
 /** A failure talking to etcd, with a stable code and a message that names the fix. */
@@ -32,7 +34,32 @@ const REASONS: Partial<Record<EtcdErrorCode, string>> = {
   PermissionDenied: 'EtcdAuthFailed',
   TlsError: 'EtcdTlsError',
   InvalidConfig: 'InvalidConfig',
+  RequestTooLarge: 'RequestTooLarge',
+  NoSpace: 'EtcdNoSpace',
 };
+
+/** Requests etcd refuses by its own limits; each message names the setting to change. */
+function limitError(text: string, endpoint: string, cause: unknown): EtcdError | undefined {
+  if (/request is too large/i.test(text))
+    return new EtcdError(
+      'RequestTooLarge',
+      `etcd at ${endpoint} refused a request as larger than its --max-request-bytes: pass that value as --max-request-bytes (spec.logical.maxRequestBytes)`,
+      { cause },
+    );
+  if (/too many operations in txn request/i.test(text))
+    return new EtcdError(
+      'RequestTooLarge',
+      `etcd at ${endpoint} refused a transaction with more operations than its --max-txn-ops: pass that value as --max-txn-ops (spec.logical.maxTxnOps)`,
+      { cause },
+    );
+  if (/database space exceeded|NOSPACE/i.test(text))
+    return new EtcdError(
+      'NoSpace',
+      `etcd at ${endpoint} is out of space (its --quota-backend-bytes; NOSPACE alarm): compact and defragment it (a logical restore with --compact / spec.logical.compact does both before writing, and disarms the alarm) or raise its quota`,
+      { cause },
+    );
+  return undefined;
+}
 
 const TLS_HINTS = /certificate|ssl|tls|handshake|self.signed|wrong version number/i;
 
@@ -41,6 +68,8 @@ export function toEtcdError(err: unknown, endpoint: string): EtcdError {
   if (err instanceof EtcdError) return err;
   const e = err as { code?: number; details?: string; message?: string; name?: string };
   const text = `${e.name ?? ''} ${e.details ?? ''} ${e.message ?? ''}`;
+  const limit = limitError(text, endpoint, err);
+  if (limit) return limit;
   if (TLS_HINTS.test(text)) {
     return new EtcdError(
       'TlsError',

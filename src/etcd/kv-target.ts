@@ -4,6 +4,18 @@ export interface KeyValue {
   readonly value: Buffer;
 }
 
+/** What compacting and defragmenting a target did. */
+export interface CompactionReport {
+  /** The revision the keyspace was compacted to (its history before it is gone). */
+  readonly revision: number;
+  /** Each endpoint defragmented, its database size before and after. */
+  readonly members: ReadonlyArray<{ endpoint: string; dbSizeBefore: number; dbSizeAfter: number }>;
+  /** Members of the cluster that were not among the endpoints, so not defragmented. */
+  readonly notDefragmented: readonly string[];
+  /** A NOSPACE alarm that was raised and has been disarmed. */
+  readonly disarmedNoSpace: boolean;
+}
+
 /** The writes logical restore needs from a live etcd. */
 export interface EtcdKeyValueTarget {
   readonly endpoint: string;
@@ -15,6 +27,12 @@ export interface EtcdKeyValueTarget {
   deleteRange(prefix: Buffer): Promise<number>;
   /** Writes the batch in one transaction (all or nothing). */
   putBatch(batch: readonly KeyValue[]): Promise<void>;
+  /**
+   * Compacts the whole keyspace to its current revision, defragments every
+   * endpoint (one member at a time) and disarms a NOSPACE alarm: what frees
+   * the space deleted and overwritten keys keep. Drops the target's history.
+   */
+  compactAndDefragment(): Promise<CompactionReport>;
   close(): Promise<void>;
 }
 
@@ -30,25 +48,4 @@ export function prefixRangeEnd(prefix: Buffer): Buffer {
   }
   // All 0xff: no upper bound, i.e. to the end of the keyspace.
   return Buffer.from([0]);
-}
-
-/** Splits writes into transactions etcd accepts: at most `maxOps` ops and about `maxBytes` each. */
-export function* batches(
-  items: Iterable<KeyValue>,
-  maxOps = 128,
-  maxBytes = 1 << 20,
-): Generator<KeyValue[]> {
-  let batch: KeyValue[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const size = item.key.length + item.value.length;
-    if (batch.length > 0 && (batch.length >= maxOps || bytes + size > maxBytes)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(item);
-    bytes += size;
-  }
-  if (batch.length > 0) yield batch;
 }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { resolveContainerPath } from '../../config/fs-root.js';
 import type { EtcdConnection } from '../../etcd/etcd-source.js';
 import type { EtcdKeyValueTarget } from '../../etcd/kv-target.js';
-import { verifySnapshotFile } from '../../snapshot/inspect/index.js';
 import { restoreLogical } from '../../snapshot/restore/logical-restore.js';
 import { snapshotFileKeys } from '../../snapshot/restore/snapshot-keys.js';
 import type { Env, ObjectStore, StoreConfig } from '../../storage/index.js';
@@ -79,8 +78,7 @@ async function logical(
   deps: RestoreAgentDeps,
 ): Promise<NonNullable<RestoreAgentResult['logical']> & { endpoint: string; prefix: string }> {
   const spec = v.config.logical!;
-  // The structure is checked too: a restore clears the range before it reads the snapshot.
-  await verifySnapshotFile(file);
+  // fetchVerified checked every digest; the restore checks each page it reads before any change.
   const connection = loadEtcdConnection(spec.etcd, v.timeouts!, deps.env, deps.readFile);
   const target = deps.openTarget(connection);
   try {

@@ -3,5 +3,6 @@
 // README.md in this folder for the design, the heuristics and the limits.
 export { inspectSnapshotFile } from './inspect.js';
 export { verifySnapshotFile } from './verify.js';
+export { checkSnapshotDigest } from './digest-check.js';
 export { createSnapshotScanner, type SnapshotScanner } from './scanner.js';
 export type { SnapshotSummary } from './types.js';

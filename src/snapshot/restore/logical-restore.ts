@@ -1,10 +1,24 @@
-import { batches, type EtcdKeyValueTarget, type KeyValue } from '../../etcd/kv-target.js';
+import type { CompactionReport, EtcdKeyValueTarget } from '../../etcd/kv-target.js';
+import {
+  DEFAULT_TXN_LIMITS,
+  REQUEST_OVERHEAD_BYTES,
+  TxnBatcher,
+  txnBudgetBytes,
+  type TxnLimits,
+} from '../../etcd/txn-limits.js';
 import { ProjectError } from '../../api/errors.js';
+import type { KeyPlan, SnapshotKeySource } from './snapshot-keys.js';
+import { TxnPipeline } from './txn-pipeline.js';
 
-/** The latest live value of every key in a snapshot under a prefix (tombstoned keys excluded). */
-export interface SnapshotKeySource {
-  /** Hands the values to `sink` a batch at a time, waiting for each before reading on. */
-  latest(prefix: Buffer, sink: (batch: readonly KeyValue[]) => Promise<void>): Promise<void>;
+/** Transactions in flight at once unless told otherwise (docs/benchmarks.md: the knee on 2 cores). */
+export const DEFAULT_TXNS_IN_FLIGHT = 4;
+
+export interface LogicalRestoreProgress {
+  readonly keys: number;
+  /** Live keys under the prefix: what the restore writes in all. */
+  readonly totalKeys: number;
+  readonly bytes: number;
+  readonly transactions: number;
 }
 
 export interface LogicalRestoreOptions {
@@ -15,7 +29,26 @@ export interface LogicalRestoreOptions {
   /** Consent to clear a non-empty range. */
   readonly force: boolean;
   readonly dryRun: boolean;
-  readonly onProgress?: (written: number) => void;
+  /**
+   * Settles once the snapshot's digest is checked (started by the caller, so
+   * it overlaps the first walk); nothing is changed before it resolves. The
+   * walk checks the structure of every page it reads, before any change too.
+   */
+  readonly verified?: Promise<void>;
+  /** The target's --max-txn-ops and --max-request-bytes (default: etcd's defaults). */
+  readonly limits?: TxnLimits;
+  /** Write transactions in flight at once (default DEFAULT_TXNS_IN_FLIGHT). */
+  readonly inFlight?: number;
+  /**
+   * After clearing the range and before writing: compact the target to its
+   * current revision and defragment it, so a reset loop does not grow it.
+   * Drops the target's whole history (docs/restore.md).
+   */
+  readonly compact?: boolean;
+  /** After each written transaction. */
+  readonly onProgress?: (progress: LogicalRestoreProgress) => void;
+  /** When the range is cleared and compaction starts (only with `compact`). */
+  readonly onCompacting?: () => void;
 }
 
 export interface LogicalRestoreReport {
@@ -30,6 +63,8 @@ export interface LogicalRestoreReport {
   readonly bytes: number;
   readonly transactions: number;
   readonly dryRun: boolean;
+  /** Set when the target was compacted and defragmented. */
+  readonly compaction?: CompactionReport;
 }
 
 /** A non-empty target and no consent: nothing was changed. */
@@ -42,17 +77,37 @@ export class RefusedError extends ProjectError {
   }
 }
 
+/** A value that no transaction under the target's limits can carry: refused before any change. */
+export class ValueTooLargeError extends ProjectError {
+  override readonly name = 'ValueTooLargeError';
+  readonly code = 'ValueTooLarge';
+  readonly category = 'refused';
+  override get reason(): string {
+    return 'ValueTooLarge';
+  }
+}
+
+function tooLarge(plan: KeyPlan, limits: TxnLimits, endpoint: string): ValueTooLargeError {
+  const [largest] = plan.oversized;
+  const more = plan.oversized.length > 1 ? ` (and ${plan.oversized.length - 1} more)` : '';
+  return new ValueTooLargeError(
+    `key "${largest!.key}"${more} needs a ${largest!.bytes}-byte request, over the ${limits.maxRequestBytes}-byte limit (maxRequestBytes, less ${REQUEST_OVERHEAD_BYTES} for the request header) of ${endpoint}; nothing was changed. Start the target etcd with a larger --max-request-bytes and pass the same value as --max-request-bytes (spec.logical.maxRequestBytes), or leave the key out with --prefix`,
+  );
+}
+
 /**
  * Replaces the range under `prefix` in a live etcd with the snapshot's latest
- * values: refuse a non-empty range without consent, clear it, then write in
- * batched transactions (at most 128 ops / 1 MiB each, within etcd's limits).
- * The caller verifies the snapshot first: a corrupt snapshot never gets here.
- * Leases are not restored (their IDs belong to the old cluster).
+ * values: refuse a non-empty range without consent and any value the
+ * target's limits cannot carry, then clear the range, optionally compact and
+ * defragment, and write transactions filled up to the limits, a few in
+ * flight. The caller verifies the snapshot first: a corrupt snapshot never
+ * gets here. Leases are not restored (their IDs belong to the old cluster).
  */
 export async function restoreLogical(
   options: LogicalRestoreOptions,
 ): Promise<LogicalRestoreReport> {
   const { target, prefix } = options;
+  const limits = options.limits ?? DEFAULT_TXN_LIMITS;
   const existingKeys = await target.countRange(prefix);
   const existingSample =
     existingKeys > 0 ? (await target.listKeys(prefix, 10)).map((k) => k.toString('utf8')) : [];
@@ -62,26 +117,57 @@ export async function restoreLogical(
       `${target.endpoint} already has ${existingKeys} key(s) under ${shown}; nothing was changed. Re-run with --force (overwrite: true) to replace them`,
     );
   }
-  const tally = { keys: 0, bytes: 0, transactions: 0 };
-  if (!options.dryRun && existingKeys > 0) await target.deleteRange(prefix);
-  await options.source.latest(prefix, async (batch) => {
-    for (const kv of batch) tally.bytes += kv.value.length;
-    tally.keys += batch.length;
-    if (options.dryRun) return;
-    for (const txn of batches(batch)) {
-      await target.putBatch(txn);
+  const [plan] = await Promise.all([
+    options.source.plan(prefix, txnBudgetBytes(limits)),
+    options.verified,
+  ]);
+  if (plan.oversized.length > 0) throw tooLarge(plan, limits, target.endpoint);
+  const base = { endpoint: target.endpoint, prefix: prefix.toString('utf8'), existingKeys };
+  if (options.dryRun) {
+    let bytes = 0;
+    await plan.emit(async (batch) => {
+      for (const kv of batch) bytes += kv.value.length;
+    });
+    return { ...base, existingSample, keys: plan.keys, bytes, transactions: 0, dryRun: true };
+  }
+  if (existingKeys > 0) await target.deleteRange(prefix);
+  let compaction: CompactionReport | undefined;
+  if (options.compact) {
+    options.onCompacting?.();
+    compaction = await target.compactAndDefragment();
+  }
+  const tally = { keys: 0, totalKeys: plan.keys, bytes: 0, transactions: 0 };
+  const pipeline = new TxnPipeline(
+    (batch) => target.putBatch(batch),
+    options.inFlight ?? DEFAULT_TXNS_IN_FLIGHT,
+    (batch) => {
       tally.transactions++;
-    }
-    options.onProgress?.(tally.keys);
-  });
+      tally.keys += batch.length;
+      for (const kv of batch) tally.bytes += kv.value.length;
+      options.onProgress?.({ ...tally });
+    },
+  );
+  const batcher = new TxnBatcher(limits);
+  try {
+    await plan.emit(async (page) => {
+      for (const kv of page) {
+        const full = batcher.add(kv);
+        if (full) await pipeline.submit(full);
+      }
+    });
+    const rest = batcher.flush();
+    if (rest) await pipeline.submit(rest);
+  } finally {
+    // Nothing stays in flight once this returns or throws; a write failure wins.
+    await pipeline.drain();
+  }
   return {
-    endpoint: target.endpoint,
-    prefix: prefix.toString('utf8'),
-    existingKeys,
+    ...base,
     existingSample,
     keys: tally.keys,
     bytes: tally.bytes,
     transactions: tally.transactions,
-    dryRun: options.dryRun,
+    dryRun: false,
+    ...(compaction ? { compaction } : {}),
   };
 }

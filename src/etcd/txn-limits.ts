@@ -1,0 +1,86 @@
+import type { KeyValue } from './kv-target.js';
+
+/**
+ * The two server limits a write transaction must respect: etcd's
+ * `--max-txn-ops` (default 128) and `--max-request-bytes` (default 1.5 MiB),
+ * which etcd checks against the whole raft request.
+ */
+export interface TxnLimits {
+  readonly maxTxnOps: number;
+  readonly maxRequestBytes: number;
+}
+
+export const DEFAULT_TXN_LIMITS: TxnLimits = { maxTxnOps: 128, maxRequestBytes: 1.5 * 1024 * 1024 };
+
+/**
+ * What the raft request adds around the transaction's operations: its header
+ * (request id, user name, auth revision) and field tags. 4 KiB leaves room
+ * for a user name far longer than any seen.
+ */
+export const REQUEST_OVERHEAD_BYTES = 4096;
+
+const varintBytes = (n: number): number => {
+  let bytes = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    bytes++;
+  }
+  return bytes;
+};
+
+/** A length-delimited protobuf field of `length` bytes: tag, length, payload. */
+const field = (length: number): number => 1 + varintBytes(length) + length;
+
+/** The encoded bytes one put adds to a TxnRequest: success { request_put { key, value } }. */
+export function putRequestBytes(kv: KeyValue): number {
+  // An empty value may be left out on the wire; counting it is the safe side.
+  const put = field(kv.key.length) + field(kv.value.length);
+  return field(field(put));
+}
+
+/** The bytes of operations one transaction may carry under `limits`. */
+export function txnBudgetBytes(limits: TxnLimits): number {
+  return limits.maxRequestBytes - REQUEST_OVERHEAD_BYTES;
+}
+
+/**
+ * Fills transactions as full as the limits allow, across however many
+ * source pages that takes: `add` returns a batch when adding would overflow
+ * the current one. A single put larger than the budget is the caller's to
+ * refuse beforehand (`putRequestBytes` > `txnBudgetBytes`); here it travels
+ * alone and etcd answers "request is too large".
+ */
+export class TxnBatcher {
+  private batch: KeyValue[] = [];
+  private bytes = 0;
+  private readonly budget: number;
+
+  constructor(private readonly limits: TxnLimits) {
+    this.budget = txnBudgetBytes(limits);
+  }
+
+  add(kv: KeyValue): KeyValue[] | undefined {
+    const size = putRequestBytes(kv);
+    let full: KeyValue[] | undefined;
+    if (
+      this.batch.length > 0 &&
+      (this.batch.length >= this.limits.maxTxnOps || this.bytes + size > this.budget)
+    )
+      full = this.take();
+    this.batch.push(kv);
+    this.bytes += size;
+    return full;
+  }
+
+  /** What is left, or undefined when nothing is. */
+  flush(): KeyValue[] | undefined {
+    return this.batch.length > 0 ? this.take() : undefined;
+  }
+
+  private take(): KeyValue[] {
+    const full = this.batch;
+    this.batch = [];
+    this.bytes = 0;
+    return full;
+  }
+}
