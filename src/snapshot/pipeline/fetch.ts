@@ -28,6 +28,8 @@ export async function fetchSnapshot(options: {
   readonly identities: readonly string[];
   readonly file: string;
   readonly signal?: AbortSignal;
+  /** Stored bytes downloaded so far (of manifest.stored.size), as they arrive. */
+  readonly onProgress?: (storedBytes: number) => void;
 }): Promise<FetchResult> {
   const { manifest } = options;
   if (manifest.encryption && options.identities.length === 0) {
@@ -40,7 +42,10 @@ export async function fetchSnapshot(options: {
     path.dirname(options.file),
     `.${path.basename(options.file)}.partial-${process.pid}`,
   );
-  const stored = new ByteCounter({ hash: true });
+  const stored = new ByteCounter({
+    hash: true,
+    ...(options.onProgress ? { onBytes: options.onProgress } : {}),
+  });
   const verifier = new TrailerVerifier();
   const stages: Array<Transform | Duplex> = [stored];
   if (manifest.encryption) stages.push(createDecryptor(options.identities));
