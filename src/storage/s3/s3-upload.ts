@@ -1,7 +1,17 @@
-import { pipeline, type Readable } from 'node:stream';
-import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { BodyStreamError, ByteCounter, abortError, firstStreamError, onAbort } from '../streams.js';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  type CompletedPart,
+  type PutObjectCommandInput,
+  type S3Client,
+  type UploadPartCommandOutput,
+} from '@aws-sdk/client-s3';
+import { BodyStreamError, abortError, firstStreamError, onAbort } from '../streams.js';
+import { PartBuffers, cutParts, type Part } from './s3-parts.js';
 
 export interface StreamUpload {
   readonly client: S3Client;
@@ -13,19 +23,25 @@ export interface StreamUpload {
   readonly signal?: AbortSignal;
 }
 
+/** S3's limit on the parts of one upload. */
+const MAX_PARTS = 10_000;
+
+const CHECKSUM_FIELDS = [
+  'ChecksumCRC32',
+  'ChecksumCRC32C',
+  'ChecksumSHA1',
+  'ChecksumSHA256',
+] as const;
+
 /**
  * Streams `body` with a multipart upload (a single PutObject when it fits in
- * one part) and resolves with the byte count. Memory stays within about
- * `queueSize + 1` parts.
+ * one part) and resolves with the byte count. Memory is `queueSize + 1` part
+ * buffers, allocated once and reused.
  *
- * All-or-nothing: `Upload` reads the body to its end before it completes the
- * upload, so an error the body emits at any point, even from a final flush,
- * stops it before CompleteMultipartUpload; with `leavePartsOnError: false` it
- * then aborts the multipart upload before `done()` settles.
- *
- * Abort is done by failing the body rather than with `Upload.abort()`: the
- * latter makes `done()` reject at once while the cleanup still runs in the
- * background, so a caller could observe the upload's leftovers.
+ * All-or-nothing: the upload is completed only after the body ended without
+ * error, so an error the body emits at any point, even from a final flush,
+ * stops it before CompleteMultipartUpload; the multipart upload is then
+ * aborted (after the parts in flight settled) before this settles.
  */
 export async function uploadStream(request: StreamUpload): Promise<number> {
   const { body, signal } = request;
@@ -33,29 +49,132 @@ export async function uploadStream(request: StreamUpload): Promise<number> {
     body.destroy();
     throw abortError(signal);
   }
-  const counter = new ByteCounter();
-  const origin = firstStreamError([body, counter]);
-  // pipeline propagates errors both ways: a failing body fails the counter, and destroying the counter destroys the body.
-  pipeline(body, counter, () => {});
-  const stopListening = onAbort(signal, () => counter.destroy(abortError(signal!)));
-  const upload = new Upload({
-    client: request.client,
-    params: { ...request.params, Body: counter },
-    partSize: request.partSize,
-    queueSize: request.queueSize,
-    leavePartsOnError: false,
-  });
+  const origin = firstStreamError([body]);
+  const stopListening = onAbort(signal, () => body.destroy(abortError(signal!)));
   try {
-    await upload.done();
-    return counter.bytes;
+    return await new MultipartUpload(request).run();
   } catch (err) {
-    const first = origin();
-    // The upload may have failed on the S3 side: stop the producer too.
-    counter.destroy();
+    if (!body.destroyed) body.destroy();
     if (signal?.aborted) throw abortError(signal);
-    if (first?.stream === body) throw new BodyStreamError(first.error);
+    const first = origin();
+    if (first) throw new BodyStreamError(first.error);
     throw err;
   } finally {
     stopListening();
   }
+}
+
+class MultipartUpload {
+  private uploadId: string | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly done: CompletedPart[] = [];
+  private failure: { error: unknown } | undefined;
+  /** Cuts the parts in flight short once the upload is failing. */
+  private readonly stop = new AbortController();
+
+  constructor(private readonly request: StreamUpload) {}
+
+  async run(): Promise<number> {
+    const { body, partSize, queueSize } = this.request;
+    let size = 0;
+    try {
+      for await (const part of cutParts(body, partSize, new PartBuffers(partSize))) {
+        size += part.data.length;
+        if (part.number === 1 && part.last) {
+          await this.putObject(part);
+          return size;
+        }
+        if (part.number > MAX_PARTS)
+          throw new Error(
+            `the object needs more than ${MAX_PARTS} parts of ${partSize} bytes: raise partSizeMiB`,
+          );
+        this.uploadId ??= await this.create();
+        this.send(part);
+        if (this.inFlight.size >= queueSize) await Promise.race(this.inFlight);
+        if (this.failure) throw this.failure.error;
+      }
+      await Promise.all(this.inFlight);
+      if (this.failure) throw this.failure.error;
+      await this.complete();
+      return size;
+    } catch (err) {
+      // The first error is what happened; a failed cleanup leaves an upload that prune removes.
+      await this.abort().catch(() => {});
+      throw err;
+    }
+  }
+
+  private async putObject(part: Part): Promise<void> {
+    const { client, params } = this.request;
+    try {
+      await client.send(
+        new PutObjectCommand({ ...params, Body: part.data, ContentLength: part.data.length }),
+      );
+    } finally {
+      part.release();
+    }
+  }
+
+  private async create(): Promise<string> {
+    const { client, params } = this.request;
+    const out = await client.send(new CreateMultipartUploadCommand(params));
+    if (!out.UploadId) throw new Error('CreateMultipartUpload returned no UploadId');
+    return out.UploadId;
+  }
+
+  /** Starts one part; its outcome lands in `done` or `failure`, so it never rejects. */
+  private send(part: Part): void {
+    const { client, params } = this.request;
+    const input = {
+      Bucket: params.Bucket,
+      Key: params.Key,
+      UploadId: this.uploadId,
+      PartNumber: part.number,
+      Body: part.data,
+      ContentLength: part.data.length,
+      ...(params.ChecksumAlgorithm ? { ChecksumAlgorithm: params.ChecksumAlgorithm } : {}),
+    };
+    const sent: Promise<void> = client
+      .send(new UploadPartCommand(input), { abortSignal: this.stop.signal })
+      .then((out) => void this.done.push(completedPart(part.number, out)))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+        this.stop.abort();
+      })
+      .finally(() => {
+        part.release();
+        this.inFlight.delete(sent);
+      });
+    this.inFlight.add(sent);
+  }
+
+  private async complete(): Promise<void> {
+    const { client, params } = this.request;
+    const parts = [...this.done].sort((a, b) => a.PartNumber! - b.PartNumber!);
+    await client.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: params.Bucket,
+        Key: params.Key,
+        UploadId: this.uploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
+  }
+
+  /** Waits for the parts in flight, then removes the upload: nothing is left when run() settles. */
+  private async abort(): Promise<void> {
+    this.stop.abort();
+    await Promise.all(this.inFlight);
+    if (this.uploadId === undefined) return;
+    const { client, params } = this.request;
+    const input = { Bucket: params.Bucket, Key: params.Key, UploadId: this.uploadId };
+    await client.send(new AbortMultipartUploadCommand(input));
+  }
+}
+
+function completedPart(number: number, out: UploadPartCommandOutput): CompletedPart {
+  if (!out.ETag) throw new Error(`UploadPart ${number} returned no ETag`);
+  const part: CompletedPart = { PartNumber: number, ETag: out.ETag };
+  for (const field of CHECKSUM_FIELDS) if (out[field]) part[field] = out[field];
+  return part;
 }

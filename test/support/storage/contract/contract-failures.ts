@@ -55,9 +55,9 @@ export function failuresContract(
       });
       expect(size).toBe(total);
       // A store that buffered the body would hold all 256 MiB. A streaming one holds a
-      // few parts (S3: about queueSize + 2 parts, plus lib-storage's copy of the part it
-      // is assembling); the bound is constant, not proportional, and generous enough to
-      // absorb garbage the array-buffer sweeper has not freed yet on a loaded machine.
+      // few parts (S3: queueSize + 1 reused part buffers); the bound is constant, not
+      // proportional, and generous enough to absorb garbage the array-buffer sweeper has
+      // not freed yet on a loaded machine.
       expect(memory.peak).toBeLessThan(96 * MiB);
       expect(await sha256(await store.get('big.db'))).toBe(digestOfGenerated(total));
       await store.delete('big.db');
