@@ -7,6 +7,8 @@ import {
   StoreConfig as StoreConfigSchema,
 } from '../api/agent/index.js';
 import { parseDuration } from '../domain/duration.js';
+import { parseByteQuantity } from '../domain/quantity.js';
+import { DEFAULT_TXN_LIMITS, txnLimitsProblem, type TxnLimits } from '../domain/txn-limits.js';
 import {
   retentionPolicyFromSpec,
   type RetentionPolicy,
@@ -42,6 +44,8 @@ export interface ValidatedRestoreConfig {
   readonly store: StoreConfig;
   /** Set for a config with a `logical` block. */
   readonly timeouts?: EtcdTimeouts;
+  /** The target's transaction limits, for a config with a `logical` block. */
+  readonly limits?: TxnLimits;
 }
 
 type Problems = string[];
@@ -85,6 +89,26 @@ function etcdTimeouts(problems: Problems, etcd: Fields, at: string): EtcdTimeout
     dialTimeoutMs: duration('dialTimeout'),
     streamIdleTimeoutMs: duration('streamIdleTimeout'),
   };
+}
+
+function txnLimitsOf(problems: Problems, logical: Fields): TxnLimits {
+  const bytes = parsed(
+    problems,
+    'logical.maxRequestBytes',
+    logical.maxRequestBytes,
+    parseByteQuantity,
+  );
+  const limits = {
+    maxTxnOps:
+      typeof logical.maxTxnOps === 'number' ? logical.maxTxnOps : DEFAULT_TXN_LIMITS.maxTxnOps,
+    maxRequestBytes: bytes ?? DEFAULT_TXN_LIMITS.maxRequestBytes,
+  };
+  const problem = txnLimitsProblem(limits, {
+    maxTxnOps: 'logical.maxTxnOps',
+    maxRequestBytes: 'logical.maxRequestBytes',
+  });
+  if (problem) problems.push(problem);
+  return limits;
 }
 
 function encryptionProblems(problems: Problems, encryption: unknown): void {
@@ -140,8 +164,9 @@ export function parseRestoreAgentConfig(text: string): ValidatedRestoreConfig {
     problems.push('dataDir is needed with mode DataDir');
   const logical = isRecord(raw.logical) ? raw.logical : undefined;
   const timeouts = logical && etcdTimeouts(problems, fields(logical.etcd), 'logical.etcd');
+  const limits = logical && txnLimitsOf(problems, logical);
   const store = storeOf(problems, 'source.store', source.store);
   if (problems.length > 0 || !store) throw invalidConfig(problems);
   const config = raw as RestoreAgentConfig;
-  return { config, store, ...(timeouts ? { timeouts } : {}) };
+  return { config, store, ...(timeouts ? { timeouts } : {}), ...(limits ? { limits } : {}) };
 }

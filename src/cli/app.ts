@@ -1,6 +1,6 @@
 import { EXIT_CODES, exitCodeOf } from '../api/errors.js';
 import { buildInfo } from '../config/build-info.js';
-import { type CliIO, type Command } from './command.js';
+import { type CliIO, type Command, type LazyCommand } from './command.js';
 
 const PROGRAM = 'etcd-snapshot';
 
@@ -21,28 +21,32 @@ export function helpText(commands: readonly Command[]): string {
   ].join('\n');
 }
 
+const resolve = (c: Command | LazyCommand): Promise<Command> =>
+  'load' in c ? c.load() : Promise.resolve(c);
+
 /** Dispatches argv to a subcommand; never throws, always returns an exit code. */
 export async function runCli(
   argv: readonly string[],
-  commands: readonly Command[],
+  commands: readonly (Command | LazyCommand)[],
   io: CliIO,
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout.write(helpText(commands));
+    io.stdout.write(helpText(await Promise.all(commands.map(resolve))));
     return first === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
     io.stdout.write(`${PROGRAM} ${buildInfo().version}\n`);
     return EXIT_CODES.ok;
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) {
+  const entry = commands.find((c) => c.name === first);
+  if (!entry) {
     io.stderr.write(
       `${PROGRAM}: unknown command '${first}'. Run '${PROGRAM} --help' to list the commands.\n`,
     );
     return EXIT_CODES.usage;
   }
+  const command = await resolve(entry);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return EXIT_CODES.ok;

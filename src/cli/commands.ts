@@ -1,23 +1,14 @@
-import type { Command } from './command.js';
-import { agentCommand } from './commands/agent.js';
-import { getCommand } from './commands/get.js';
-import { inspectCommand } from './commands/inspect.js';
-import { listCommand } from './commands/list.js';
-import { operatorCommand } from './commands/operator.js';
-import { pruneCommand } from './commands/prune.js';
-import { restoreCommand } from './commands/restore.js';
-import { saveCommand } from './commands/save.js';
-import { verifyCommand } from './commands/verify.js';
+import type { LazyCommand } from './command.js';
 
-/** Every `etcd-snapshot` subcommand, in help order. */
-export const commands: readonly Command[] = [
-  saveCommand,
-  listCommand,
-  inspectCommand,
-  verifyCommand,
-  getCommand,
-  restoreCommand,
-  pruneCommand,
-  operatorCommand,
-  agentCommand,
+/** Every `etcd-snapshot` subcommand, in help order; each module loads when its command runs. */
+export const commands: readonly LazyCommand[] = [
+  { name: 'save', load: async () => (await import('./commands/save.js')).saveCommand },
+  { name: 'list', load: async () => (await import('./commands/list.js')).listCommand },
+  { name: 'inspect', load: async () => (await import('./commands/inspect.js')).inspectCommand },
+  { name: 'verify', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  { name: 'get', load: async () => (await import('./commands/get.js')).getCommand },
+  { name: 'restore', load: async () => (await import('./commands/restore.js')).restoreCommand },
+  { name: 'prune', load: async () => (await import('./commands/prune.js')).pruneCommand },
+  { name: 'operator', load: async () => (await import('./commands/operator.js')).operatorCommand },
+  { name: 'agent', load: async () => (await import('./commands/agent.js')).agentCommand },
 ];

@@ -2,6 +2,7 @@ import type { KubeConfig, V1ConfigMap, V1Job, V1Pod, V1Secret } from '@kubernete
 import { KubeEventRecorder, type EventRecorder, type EventRecorderOptions } from './events.js';
 import { RestLeases, type LeasePort } from './leases.js';
 import { RestListWatch, type ListWatchSource, type RestListWatchOptions } from './list-watch.js';
+import { RestPodLogs, type PodLogPort } from './pod-logs.js';
 import { RestResourceClient, type KubeObject, type ResourceClient } from './resource-client.js';
 import { CONFIG_MAPS, JOBS, PODS, SECRETS, type ResourceType } from './resources.js';
 import { RestClient } from './rest-client.js';
@@ -17,6 +18,7 @@ export type ConfigMapReader = Pick<ResourceClient<V1ConfigMap>, 'get'>;
 export interface KubePorts {
   readonly jobs: JobPort;
   readonly pods: PodPort;
+  readonly podLogs: PodLogPort;
   readonly secrets: SecretReader;
   readonly configMaps: ConfigMapReader;
   readonly leases: LeasePort;
@@ -33,6 +35,7 @@ export function createKubePorts(kubeConfig: KubeConfig): KubePorts {
   return {
     jobs: new RestResourceClient<V1Job>(rest, JOBS),
     pods: new RestResourceClient<V1Pod>(rest, PODS),
+    podLogs: new RestPodLogs(rest),
     secrets: new RestResourceClient<V1Secret>(rest, SECRETS),
     configMaps: new RestResourceClient<V1ConfigMap>(rest, CONFIG_MAPS),
     leases: new RestLeases(rest),

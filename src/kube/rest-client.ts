@@ -68,6 +68,11 @@ export class RestClient {
     return text ? (JSON.parse(text) as unknown) : undefined;
   }
 
+  /** Sends the request; resolves the body as text (logs are not JSON). */
+  async text(req: RestRequest): Promise<string> {
+    return (await this.send(req)).body.text();
+  }
+
   /** Sends the request; resolves the open response (status 2xx) for streaming. */
   async open(req: RestRequest): Promise<ReadableStream<Uint8Array>> {
     const res = await this.send({ ...req, stream: true });

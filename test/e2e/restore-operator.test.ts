@@ -138,7 +138,7 @@ describe('Logical', () => {
     expect(r.status?.snapshot?.content?.liveKeys).toBe(atSnapshot.size);
     expect(await readAllKeys(t.client)).toEqual(atSnapshot);
     const table = await kubectl('get', '-n', ns, 'etcdrestore/logical');
-    expect(table).toMatch(/PHASE\s+MODE\s+SOURCE\s+REVISION\s+AGE/);
+    expect(table).toMatch(/PHASE\s+MODE\s+SOURCE\s+REVISION\s+PROGRESS\s+AGE/);
     expect(table).toMatch(new RegExp(`Completed\\s+Logical\\s+plain\\s+${plain.revision!}`));
     expect(await kubectl('get', 'events', '-n', ns, '-o', 'json')).toContain(
       '"reason": "Restored"',
@@ -293,6 +293,113 @@ it('restores an encrypted snapshot with the identity from a Secret', async () =>
   } finally {
     t.client.close();
   }
+});
+
+/** Reading back 15 MB in one range takes more than gRPC's default 4 MiB message. */
+const wideClient = (endpoint: string) =>
+  new Etcd3({ hosts: endpoint, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
+
+describe('a long logical reset', () => {
+  let big: EtcdServer;
+  let bigSrc: Etcd3;
+  beforeAll(async () => {
+    big = await startEtcd({ dir: path.join(bed().dir, 'big-source') });
+    targets.push(big);
+    bigSrc = wideClient(big.endpoint);
+    // 30,000 keys of 512 bytes: one per transaction (maxTxnOps: 1), long enough to watch.
+    for (let i = 0; i < 30_000; i += 100) {
+      const success = Array.from({ length: 100 }, (_, j) => ({
+        request_put: {
+          key: Buffer.from(`/registry/configmaps/big/cm-${i + j}`),
+          value: Buffer.alloc(512, 'x'),
+        },
+      }));
+      await bigSrc.kv.txn({ compare: [], success, failure: [] });
+    }
+    await fx.create('big', { etcd: { endpoints: [big.endpoint] }, destination: fx.destination() });
+    await fx.waitForCondition('big', lastBackupSucceeded, 'True');
+  }, 300_000);
+  afterAll(() => bigSrc?.close());
+
+  it('shows progress in status while it writes, then compacts: the target is the snapshot with no history', async () => {
+    const t = await target();
+    try {
+      for (let i = 0; i < 5; i++)
+        await t.client.put('/registry/configmaps/big/cm-0').value(`old ${i}`);
+      await createRestore('reset', {
+        source: { backupRef: { name: 'big' } },
+        ...logical(t.server.endpoint, { overwrite: true, compact: true, maxTxnOps: 1 }),
+      });
+      const running = await waitFor(
+        async () => {
+          const r = await getRestore('reset');
+          const p = r.status?.progress;
+          return p?.phase === 'Writing' && (p.keys ?? 0) > 0 ? r : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 250, what: 'status.progress while writing' },
+      );
+      const progress = running.status!.progress!;
+      expect(progress).toMatchObject({ totalKeys: 30_000, updateTime: expect.any(String) });
+      expect(progress.keys).toBeLessThan(30_000);
+      expect(progress.percent).toBe(Math.floor((progress.keys! * 100) / 30_000));
+      expect(running.status?.phase).toBe('Restoring');
+      expect(running.status?.message).toMatch(/^writing keys: \d+ of 30000 keys \(\d+%\)$/);
+      const r = await finished('reset');
+      expect(r.status?.phase).toBe('Completed');
+      expect(r.status?.progress).toBeUndefined();
+      expect(condition(r, 'Restored')?.message).toMatch(
+        /replaced; the target was compacted to revision \d+ and defragmented first/,
+      );
+      const restored = wideClient(t.server.endpoint);
+      try {
+        expect(await readAllKeys(restored)).toEqual(await readAllKeys(bigSrc));
+      } finally {
+        restored.close();
+      }
+      // Compacted before the writes: the overwritten values before them are gone.
+      await expect(t.client.get('/registry/configmaps/big/cm-0').revision(2)).rejects.toThrow(
+        /compacted/,
+      );
+      const job = JSON.parse(
+        await kubectl('get', 'jobs', '-n', ns, '-l', `${LABELS.restore}=reset`, '-o', 'json'),
+      ) as { items: Array<{ metadata: { name: string } }> };
+      // The same lines the controller read, through the API server's pods/log as kubectl reads them.
+      expect(await kubectl('logs', '-n', ns, `job/${job.items[0]!.metadata.name}`)).toContain(
+        '"msg":"restore progress"',
+      );
+    } finally {
+      t.client.close();
+    }
+  });
+
+  it('a maxRequestBytes no transaction fits in fails at once with InvalidSpec, and no Job', async () => {
+    const t = await target();
+    try {
+      await createRestore('tiny-requests', {
+        source: { backupRef: { name: 'big' } },
+        ...logical(t.server.endpoint, { maxRequestBytes: '1Ki' }),
+      });
+      const r = await finished('tiny-requests');
+      expect(r.status?.phase).toBe('Failed');
+      expect(condition(r, 'Restored')).toMatchObject({ status: 'False', reason: 'InvalidSpec' });
+      expect(condition(r, 'Restored')?.message).toContain(
+        'spec.logical.maxRequestBytes must be at least 65536 (64Ki), got 1024',
+      );
+      const jobs = await kubectl(
+        'get',
+        'jobs',
+        '-n',
+        ns,
+        '-l',
+        `${LABELS.restore}=tiny-requests`,
+        '-o',
+        'name',
+      );
+      expect(jobs.trim()).toBe('');
+    } finally {
+      t.client.close();
+    }
+  });
 });
 
 describe('DataDir', () => {

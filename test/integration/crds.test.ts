@@ -458,7 +458,15 @@ describe('EtcdRestore', () => {
   it('shows the printer columns', async () => {
     const { stdout } = await kubectl('get', 'etcdrestore', 'logical', '-n', NAMESPACE);
     const [header, row] = stdout.trim().split('\n');
-    expect(header!.split(/\s{2,}/)).toEqual(['NAME', 'PHASE', 'MODE', 'SOURCE', 'REVISION', 'AGE']);
+    expect(header!.split(/\s{2,}/)).toEqual([
+      'NAME',
+      'PHASE',
+      'MODE',
+      'SOURCE',
+      'REVISION',
+      'PROGRESS',
+      'AGE',
+    ]);
     expect(row).toContain('Logical');
     expect(row).toContain('nightly');
   });

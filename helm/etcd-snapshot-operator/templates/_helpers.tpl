@@ -67,6 +67,10 @@ deploy/cluster-role.yaml by test/integration/manifests.test.ts.
 - apiGroups: ['']
   resources: [pods]
   verbs: [get, list, watch]
+# Read-only: a running restore agent's progress lines (status.progress).
+- apiGroups: ['']
+  resources: [pods/log]
+  verbs: [get]
 # Each run's task ConfigMap (created with its Job, deleted with it); get
 # checks that ConfigMaps an EtcdBackup references hold the keys it names.
 - apiGroups: ['']

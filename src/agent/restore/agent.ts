@@ -19,6 +19,7 @@ import type {
   RestoreAgentConfig,
   RestoreAgentResult,
   RestoredSnapshot,
+  RestoreProgress,
 } from '../../api/agent/index.js';
 import { alreadySwapped, dataDirLayout, restoreDataDir } from './data-dir.js';
 import type { RunEtcdutl } from './etcdutl.js';
@@ -34,7 +35,12 @@ export interface RestoreAgentDeps {
   readonly etcdutl: RunEtcdutl;
   readonly isLocked: (file: string) => Promise<boolean>;
   readonly signal?: AbortSignal;
+  /** What the run is doing, as it goes (the CLI logs it for the controller to read). */
+  readonly onProgress?: (progress: RestoreProgressUpdate) => void;
 }
+
+/** A progress report without its time, which whoever logs it adds. */
+export type RestoreProgressUpdate = Omit<RestoreProgress, 'time'>;
 
 export interface RestoreAgentRun {
   readonly result: RestoreAgentResult;
@@ -82,18 +88,29 @@ async function logical(
   const connection = loadEtcdConnection(spec.etcd, v.timeouts!, deps.env, deps.readFile);
   const target = deps.openTarget(connection);
   try {
+    const progress = deps.onProgress;
     const report = await restoreLogical({
       source: snapshotFileKeys(file),
       target,
       prefix: Buffer.from(spec.prefix, 'utf8'),
       force: spec.overwrite,
       dryRun: v.config.dryRun,
+      compact: spec.compact ?? false,
+      ...(v.limits ? { limits: v.limits } : {}),
+      ...(progress
+        ? {
+            onCompacting: () => progress({ phase: 'Compacting' }),
+            onProgress: (p) =>
+              progress({ phase: 'Writing', keys: p.keys, totalKeys: p.totalKeys, bytes: p.bytes }),
+          }
+        : {}),
     });
     return {
       existingKeys: report.existingKeys,
       keys: report.keys,
       bytes: report.bytes,
       transactions: report.transactions,
+      ...(report.compaction ? { compactedRevision: String(report.compaction.revision) } : {}),
       endpoint: report.endpoint,
       prefix: report.prefix,
     };
@@ -134,12 +151,18 @@ async function run(
       identityFile && resolveContainerPath(identityFile, deps.env),
       deps.readFile,
     );
+    const totalBytes = entry.manifest.stored.size;
+    const progress = deps.onProgress;
+    progress?.({ phase: 'Downloading', bytes: 0, totalBytes });
     const fetched = await fetchVerified({
       store,
       entry,
       identities,
       file: downloadPath(v, deps.env),
       ...(deps.signal ? { signal: deps.signal } : {}),
+      ...(progress
+        ? { onProgress: (bytes: number) => progress({ phase: 'Downloading', bytes, totalBytes }) }
+        : {}),
     });
     facts.checksumVerified = true;
     try {
@@ -149,7 +172,7 @@ async function run(
         const range = prefix ? `under "${prefix}"` : 'in the whole keyspace';
         const message = config.dryRun
           ? `dry run: would replace ${counts.existingKeys} key(s) ${range} at ${endpoint} with ${counts.keys} key(s) from ${describeSnapshot(snapshot)}; nothing was changed`
-          : `restored ${counts.keys} key(s) ${range} at ${endpoint} from ${describeSnapshot(snapshot)} in ${counts.transactions} transaction(s); ${counts.existingKeys} key(s) replaced`;
+          : `restored ${counts.keys} key(s) ${range} at ${endpoint} from ${describeSnapshot(snapshot)} in ${counts.transactions} transaction(s); ${counts.existingKeys} key(s) replaced${counts.compactedRevision ? `; the target was compacted to revision ${counts.compactedRevision} and defragmented first` : ''}`;
         return {
           ...base,
           message,
@@ -168,6 +191,7 @@ async function run(
           dryRun: true,
         };
       }
+      progress?.({ phase: 'Restoring' });
       const swapped = await restoreDataDir(fetched.file, target, layout, {
         etcdutl: deps.etcdutl,
         isLocked: deps.isLocked,

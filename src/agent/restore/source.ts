@@ -100,6 +100,7 @@ export async function fetchVerified(options: {
   readonly identities: readonly string[];
   readonly file: string;
   readonly signal?: AbortSignal;
+  readonly onProgress?: (storedBytes: number) => void;
 }): Promise<{ file: string; size: number; sha256: string; cleanup(): Promise<void> }> {
   const fetched = await fetchSnapshot({
     store: options.store,
@@ -107,6 +108,7 @@ export async function fetchVerified(options: {
     identities: options.identities,
     file: options.file,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   return { ...fetched, cleanup: () => rm(options.file, { force: true }) };
 }

@@ -1,4 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { RESTORE_PROGRESS_PHASES } from '../v1alpha1/constants.js';
 import { BACKUP_RESULT_REASONS } from './backup.js';
 import {
   absolutePath,
@@ -64,7 +66,18 @@ export const RestoreAgentConfig = Type.Object({
   workDir: absolutePath(),
   /** Logical mode (and a Logical dry run, which reports what it would replace). */
   logical: Optional(
-    Type.Object({ etcd: EtcdConnectionConfig, prefix: Type.String(), overwrite: Type.Boolean() }),
+    Type.Object({
+      etcd: EtcdConnectionConfig,
+      prefix: Type.String(),
+      overwrite: Type.Boolean(),
+      /** Compact and defragment the target after clearing the range (spec.logical.compact). */
+      compact: Optional(Type.Boolean()),
+      /** The target's limits (spec.logical); etcd's defaults when unset. */
+      maxTxnOps: Optional(
+        Type.Integer({ minimum: 1, errorMessage: 'must be a whole number, 1 or more' }),
+      ),
+      maxRequestBytes: Optional(text('must be a byte size such as 1.5Mi')),
+    }),
   ),
   /** DataDir mode: the one member this Job restores. */
   dataDir: Optional(DataDirTargetConfig),
@@ -78,6 +91,9 @@ export const RESTORE_RESULT_REASONS = [
   'DecryptionFailed',
   'TargetNotEmpty',
   'TargetInUse',
+  'ValueTooLarge',
+  'RequestTooLarge',
+  'EtcdNoSpace',
   'RestoreFailed',
 ] as const;
 export type RestoreResultReason = (typeof RESTORE_RESULT_REASONS)[number];
@@ -115,7 +131,14 @@ export const RestoreAgentResult = Type.Object({
   checksumVerified: Optional(Type.Boolean()),
   snapshot: Optional(RestoredSnapshot),
   logical: Optional(
-    Type.Object({ existingKeys: count(), keys: count(), bytes: count(), transactions: count() }),
+    Type.Object({
+      existingKeys: count(),
+      keys: count(),
+      bytes: count(),
+      transactions: count(),
+      /** Set when the target was compacted (and defragmented) to this revision before writing. */
+      compactedRevision: Optional(Type.String()),
+    }),
   ),
   member: Optional(
     Type.Object({
@@ -133,4 +156,39 @@ export type RestoreAgentResult = Omit<Static<typeof RestoreAgentResult>, 'reason
 /** A RestoreAgentResult from a termination message, else undefined (see readAgentResult). */
 export function readRestoreResult(message: string | undefined): RestoreAgentResult | undefined {
   return readAgentResult(RestoreAgentResult, message) as RestoreAgentResult | undefined;
+}
+
+/** The message of the agent's progress log lines; the controller reads the newest from the Pod's log. */
+export const RESTORE_PROGRESS_MESSAGE = 'restore progress';
+
+/** One progress line's `progress` field: what the agent is doing and how far it got. */
+export const RestoreProgress = Type.Object({
+  phase: oneOf(RESTORE_PROGRESS_PHASES),
+  bytes: Optional(count()),
+  totalBytes: Optional(count()),
+  keys: Optional(count()),
+  totalKeys: Optional(count()),
+  /** When the agent logged it (RFC 3339). */
+  time: time(),
+});
+export type RestoreProgress = Static<typeof RestoreProgress>;
+
+/**
+ * The newest well-formed progress line in the tail of an agent's log (pino
+ * JSON, one object per line), else undefined: anything else is ignored.
+ */
+export function readRestoreProgress(logTail: string): RestoreProgress | undefined {
+  const lines = logTail.split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!.trim();
+    if (!line.startsWith('{') || !line.includes(RESTORE_PROGRESS_MESSAGE)) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: unknown; progress?: unknown };
+      if (entry.msg === RESTORE_PROGRESS_MESSAGE && Value.Check(RestoreProgress, entry.progress))
+        return entry.progress;
+    } catch {
+      // A line cut by the tail or not ours: look further back.
+    }
+  }
+  return undefined;
 }

@@ -139,6 +139,15 @@ export const REASONS = {
 } as const;
 
 /** Bounds the status lists so a status write can never outgrow the schema. */
+/** What a restore agent reports doing (status.progress.phase, its progress log lines). */
+export const RESTORE_PROGRESS_PHASES = [
+  'Downloading',
+  'Compacting',
+  'Writing',
+  'Restoring',
+] as const;
+export type RestoreProgressPhase = (typeof RESTORE_PROGRESS_PHASES)[number];
+
 export const STATUS_LIMITS = {
   /** status.history: the newest runs, newest first. */
   history: 20,
@@ -176,6 +185,10 @@ export const DEFAULTS = {
   snapshot: 'latest',
   logicalPrefix: '',
   overwrite: false,
+  compact: false,
+  /** etcd's own defaults for --max-txn-ops and --max-request-bytes. */
+  maxTxnOps: 128,
+  maxRequestBytes: 1_572_864,
   dryRun: false,
   /** What the Kubernetes docs recommend for a restored apiserver etcd: watchers must relist. */
   bumpRevision: 1_000_000_000,

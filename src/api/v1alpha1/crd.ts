@@ -107,6 +107,12 @@ export const RESTORE_PRINTER_COLUMNS: PrinterColumn[] = [
     jsonPath: '.status.snapshot.revision',
     description: 'etcd revision of the restored snapshot.',
   },
+  {
+    name: 'Progress',
+    type: 'integer',
+    jsonPath: '.status.progress.percent',
+    description: 'Percent done of the current phase, while it runs.',
+  },
   ageColumn,
 ];
 

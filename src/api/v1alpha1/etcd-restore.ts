@@ -1,14 +1,23 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DEFAULTS, KINDS, RESTORE_CONDITIONS, STATUS_LIMITS } from './constants.js';
+import {
+  DEFAULTS,
+  KINDS,
+  RESTORE_CONDITIONS,
+  RESTORE_PROGRESS_PHASES,
+  STATUS_LIMITS,
+} from './constants.js';
 import { conditionList, EtcdConnection, KeySelector } from './common.js';
 import { Destination } from './destination.js';
 import { JobTemplate } from './job-template.js';
 import { resourceSchema } from './resource.js';
 import {
+  BYTE_QUANTITY_PATTERN,
   bool,
   cel,
   duration,
+  int,
   int64,
+  intOrString,
   list,
   obj,
   objectName,
@@ -97,6 +106,25 @@ export const LogicalRestore = obj("Write the snapshot's keys into a running etcd
       {
         default: DEFAULTS.overwrite,
       },
+    ),
+  ),
+  compact: Optional(
+    bool(
+      "After clearing the range and before writing: compact the target to its current revision, defragment each endpoint one at a time and disarm a NOSPACE alarm, so restoring again and again does not grow it. Drops the target's whole history (every key, not only the prefix) and blocks each member while it defragments: for resetting test clusters, never a shared production etcd without intent.",
+      { default: DEFAULTS.compact },
+    ),
+  ),
+  maxTxnOps: Optional(
+    int("The target's --max-txn-ops: puts per write transaction.", {
+      minimum: 1,
+      maximum: 1_000_000,
+      default: DEFAULTS.maxTxnOps,
+    }),
+  ),
+  maxRequestBytes: Optional(
+    intOrString(
+      "The target's --max-request-bytes, e.g. 1.5Mi or 10Mi: each write transaction stays 4 KiB under it, and a value that cannot fails the restore before anything changes (ValueTooLarge). At least 64Ki.",
+      BYTE_QUANTITY_PATTERN,
     ),
   ),
 });
@@ -274,6 +302,22 @@ export const EtcdRestoreStatus = obj('Observed progress of the restore.', {
         previousDataDir: Optional(str('Where the previous data directory was moved.')),
       }),
       { maxItems: 9 },
+    ),
+  ),
+  progress: Optional(
+    obj(
+      'How far the running restore Job(s) got, as the agent last logged it; removed once the restore ends.',
+      {
+        phase: stringEnum(RESTORE_PROGRESS_PHASES, 'What the agent is doing.'),
+        bytes: Optional(
+          int64('Downloading: stored bytes downloaded; Writing: value bytes written.'),
+        ),
+        totalBytes: Optional(int64('Downloading: stored bytes in all.')),
+        keys: Optional(int64('Writing: keys written.')),
+        totalKeys: Optional(int64('Writing: keys to write in all.')),
+        percent: Optional(int('Done, 0-100, of the current phase.', { minimum: 0, maximum: 100 })),
+        updateTime: timestamp('When the agent logged it.'),
+      },
     ),
   ),
   startTime: Optional(timestamp('When the restore started.')),

@@ -8,6 +8,8 @@ import { runRestoreAgent } from '../../agent/restore/agent.js';
 import { etcdutlRunner } from '../../agent/restore/etcdutl.js';
 import { isFileLocked } from '../../agent/restore/file-lock.js';
 import { truncateRestoreResult } from '../../agent/restore/result.js';
+import { throttledProgress } from '../../agent/restore/progress.js';
+import { RESTORE_PROGRESS_MESSAGE } from '../../api/agent/index.js';
 import { Etcd3KeyValueTarget } from '../../etcd/etcd3-kv-target.js';
 import { Etcd3SnapshotSource } from '../../etcd/etcd3-source.js';
 import { createLogger } from '../../observability/logger.js';
@@ -111,6 +113,9 @@ async function runRestore(args: readonly string[], io: CliIO): Promise<number> {
     etcdutl: etcdutlRunner(io.env),
     isLocked: isFileLocked,
     signal: stop.signal,
+    onProgress: throttledProgress((progress) =>
+      logger.info({ progress }, RESTORE_PROGRESS_MESSAGE),
+    ),
   }).finally(stop.release);
   const fields = {
     ...(config ? { restore: config.restore, job: config.job, mode: config.mode } : {}),

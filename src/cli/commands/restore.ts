@@ -7,7 +7,7 @@ import {
   type LogicalRestoreReport,
 } from '../../snapshot/restore/logical-restore.js';
 import { snapshotFileKeys } from '../../snapshot/restore/snapshot-keys.js';
-import { DEFAULT_TXN_LIMITS, type TxnLimits } from '../../etcd/txn-limits.js';
+import { DEFAULT_TXN_LIMITS, txnLimitsProblem, type TxnLimits } from '../../domain/txn-limits.js';
 import { formatBytes, parseByteQuantity } from '../../domain/quantity.js';
 import { intFlag, parseFlags } from '../args.js';
 import { keysProgressLine, ttyProgress } from '../progress.js';
@@ -107,25 +107,24 @@ function txnLimitsFromFlags(values: {
   'max-txn-ops'?: string | undefined;
   'max-request-bytes'?: string | undefined;
 }): TxnLimits {
-  const ops = intFlag(values['max-txn-ops'], 'max-txn-ops', 1);
   const bytes = values['max-request-bytes'];
-  let requestBytes = DEFAULT_TXN_LIMITS.maxRequestBytes;
-  if (bytes !== undefined) {
-    try {
-      requestBytes = parseByteQuantity(bytes);
-    } catch (err) {
-      throw new UsageError(`--max-request-bytes: ${(err as Error).message}`);
-    }
-    if (requestBytes < MIN_REQUEST_BYTES)
-      throw new UsageError(
-        `--max-request-bytes must be at least ${MIN_REQUEST_BYTES} (64Ki), got '${bytes}'`,
-      );
+  let maxRequestBytes = DEFAULT_TXN_LIMITS.maxRequestBytes;
+  try {
+    if (bytes !== undefined) maxRequestBytes = parseByteQuantity(bytes);
+  } catch (err) {
+    throw new UsageError(`--max-request-bytes: ${(err as Error).message}`);
   }
-  return { maxTxnOps: ops ?? DEFAULT_TXN_LIMITS.maxTxnOps, maxRequestBytes: requestBytes };
+  const limits = {
+    maxTxnOps: intFlag(values['max-txn-ops'], 'max-txn-ops', 1) ?? DEFAULT_TXN_LIMITS.maxTxnOps,
+    maxRequestBytes,
+  };
+  const problem = txnLimitsProblem(limits, {
+    maxTxnOps: '--max-txn-ops',
+    maxRequestBytes: '--max-request-bytes',
+  });
+  if (problem) throw new UsageError(problem);
+  return limits;
 }
-
-/** Below this, the request header's reserve leaves too little for any value. */
-const MIN_REQUEST_BYTES = 64 * 1024;
 
 function summary(report: LogicalRestoreReport, label: string, compact: boolean): string {
   const range = report.prefix ? `under "${report.prefix}"` : 'in the whole keyspace';

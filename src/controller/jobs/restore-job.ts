@@ -22,6 +22,8 @@ import {
   type Wiring,
 } from './wiring.js';
 import { destinationWiring } from './destinations/index.js';
+import { parseByteQuantity } from '../../domain/quantity.js';
+import { txnLimitsProblem } from '../../domain/txn-limits.js';
 import type { StringMap, VolumeShape } from './kube-shapes.js';
 
 export const RESTORE_COMPONENT = 'restore';
@@ -215,7 +217,11 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
       etcd: etcdAgentConfig(l.etcd, etcd.tls),
       prefix: l.prefix ?? DEFAULTS.logicalPrefix,
       overwrite: l.overwrite ?? DEFAULTS.overwrite,
+      compact: l.compact ?? DEFAULTS.compact,
+      maxTxnOps: l.maxTxnOps ?? DEFAULTS.maxTxnOps,
+      maxRequestBytes: String(l.maxRequestBytes ?? DEFAULTS.maxRequestBytes),
     };
+    checkTxnLimits(l);
   } else if (input.member && !dryRun) {
     const wired = memberWiring(input.member);
     parts.push(wired.wiring);
@@ -267,4 +273,19 @@ export function restoreJobSpec(input: RestoreJobInput): RestoreJobSpec {
     config,
   });
   return { job, configMap, config };
+}
+
+/** The target's limits as the spec gives them; a value the agent would refuse fails the restore here. */
+function checkTxnLimits(l: NonNullable<EtcdRestore['spec']['logical']>): void {
+  let maxRequestBytes: number;
+  try {
+    maxRequestBytes = parseByteQuantity(String(l.maxRequestBytes ?? DEFAULTS.maxRequestBytes));
+  } catch (err) {
+    throw new JobSpecError(`spec.logical.maxRequestBytes: ${(err as Error).message}`);
+  }
+  const problem = txnLimitsProblem(
+    { maxTxnOps: l.maxTxnOps ?? DEFAULTS.maxTxnOps, maxRequestBytes },
+    { maxTxnOps: 'spec.logical.maxTxnOps', maxRequestBytes: 'spec.logical.maxRequestBytes' },
+  );
+  if (problem) throw new JobSpecError(problem);
 }

@@ -57,6 +57,7 @@ export function registerRestoreController(options: RestoreControllerOptions): Wo
     restores: restores.store,
     jobCache: jobs.store,
     podCache: pods.store,
+    podLogs: ports.podLogs,
     secrets: ports.secrets,
     backupClient: ports.customResource<EtcdBackup>(ETCD_BACKUPS),
     jobs: guardJobs(ports.jobs, options.policy),

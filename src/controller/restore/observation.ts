@@ -1,4 +1,4 @@
-import type { RestoreAgentResult } from '../../api/agent/index.js';
+import type { RestoreAgentResult, RestoreProgress } from '../../api/agent/index.js';
 import type { EtcdBackup, EtcdRestore } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
 import type { ObservedReference } from '../references.js';
@@ -29,6 +29,8 @@ export interface ObservedRestoreJob {
   readonly completionTime?: Date;
   /** What the agent reported, when a Pod left a well-formed result. */
   readonly result?: RestoreAgentResult;
+  /** What its running Pod's agent last logged of its progress (active Jobs only). */
+  readonly progress?: RestoreProgress;
   /** The Job's Failed condition, for failures without a result. */
   readonly failure?: { readonly reason: string; readonly message: string };
 }

@@ -1,9 +1,15 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { readRestoreResult } from '../../api/agent/index.js';
+import {
+  readRestoreProgress,
+  readRestoreResult,
+  type RestoreProgress,
+} from '../../api/agent/index.js';
 import { KINDS, LABELS, type EtcdBackup, type EtcdRestore } from '../../api/v1alpha1/index.js';
 import type { AgentPolicy } from '../policy/agent-policy.js';
 import { isKubeError } from '../../kube/errors.js';
 import type { CustomResourcePort } from '../../kube/ports.js';
+import type { PodLogPort } from '../../kube/pod-logs.js';
+import { AGENT_CONTAINER_NAME } from '../jobs/agent-pod.js';
 import { pickPodResult } from '../pod-result.js';
 import type { ObjectCache } from '../informer-store.js';
 import { restoreReferences } from '../jobs/restore-job.js';
@@ -18,6 +24,32 @@ export interface RestoreObserveDeps extends ReferenceReaders {
   readonly backupClient: Pick<CustomResourcePort<EtcdBackup>, 'get'>;
   /** What the restore's Pods may ask for (docs/security.md). */
   readonly policy?: AgentPolicy;
+  /** Reads the running agent's progress lines; without it, status has no progress. */
+  readonly podLogs?: PodLogPort;
+}
+
+/** The tail read for progress: the agent logs a line every few seconds, a few hundred bytes each. */
+const PROGRESS_TAIL = { lines: 20, limitBytes: 16 * 1024 };
+
+/**
+ * The newest progress line of a Job's running Pod, read from its log. A log
+ * that cannot be read (the Pod just went, the kubelet is away) means no
+ * progress this time, never a failed reconcile.
+ */
+async function runningProgress(
+  pods: readonly V1Pod[],
+  logs: PodLogPort | undefined,
+): Promise<RestoreProgress | undefined> {
+  const running = pods.find((p) => p.status?.phase === 'Running');
+  const { namespace, name } = running?.metadata ?? {};
+  if (!logs || !namespace || !name) return undefined;
+  try {
+    return readRestoreProgress(
+      await logs.tail(namespace, name, AGENT_CONTAINER_NAME, PROGRESS_TAIL),
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 function summarize(job: V1Job, pods: readonly V1Pod[]): ObservedRestoreJob {
@@ -74,15 +106,18 @@ export async function observeRestore(
   const pods = deps.podCache
     .list(namespace)
     .filter((p) => p.metadata?.labels?.[LABELS.restore] === name);
-  const jobs = deps.jobCache
-    .list(namespace)
-    .filter((j) => ownedBy(j, restore))
-    .map((j) =>
-      summarize(
-        j,
-        pods.filter((p) => podOf(p, j.metadata?.name ?? '')),
-      ),
-    );
+  const jobs = await Promise.all(
+    deps.jobCache
+      .list(namespace)
+      .filter((j) => ownedBy(j, restore))
+      .map(async (j) => {
+        const own = pods.filter((p) => podOf(p, j.metadata?.name ?? ''));
+        const job = summarize(j, own);
+        if (job.state !== 'active') return job;
+        const progress = await runningProgress(own, deps.podLogs);
+        return progress ? { ...job, progress } : job;
+      }),
+  );
   const finished = restore.status?.phase === 'Completed' || restore.status?.phase === 'Failed';
   const references = finished
     ? []

@@ -17,6 +17,7 @@ import { finishedOutcome, memberStatus, snapshotStatus, type Outcome } from './p
 import { referenceProblem } from '../references.js';
 import { desiredJobs, type CreateRestoreJob } from './plan-jobs.js';
 import { restorePolicyRefusal } from './plan-policy.js';
+import { PROGRESS_REQUEUE_MS, progressMessage, progressStatus } from './plan-progress.js';
 
 export interface RestorePlan {
   readonly actions: CreateRestoreJob[];
@@ -168,9 +169,15 @@ function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {
   applyConditions(draft, jobs, outcome, dryRun);
   const snapshot = snapshotStatus(jobs) ?? previous.snapshot;
   const members = memberStatus(observed, wanted, jobs);
-  let phase: RestorePhase = dryRun ? 'Verifying' : 'Restoring';
+  const progress = outcome ? undefined : progressStatus(jobs);
+  let phase: RestorePhase =
+    progress?.phase === 'Downloading' ? 'Downloading' : dryRun ? 'Verifying' : 'Restoring';
   let completionTime: string | undefined;
-  let message = dryRun ? 'verifying the snapshot' : `restoring: ${wanted.length} Job(s) running`;
+  let message = progress
+    ? progressMessage(progress)
+    : dryRun
+      ? 'verifying the snapshot'
+      : `restoring: ${wanted.length} Job(s) running`;
   if (outcome) {
     phase = outcome.succeeded ? 'Completed' : 'Failed';
     completionTime = formatConditionTime(outcome.completionTime ?? now);
@@ -192,10 +199,14 @@ function planRunning(draft: Draft, previous: EtcdRestoreStatus): RestorePlan {
       ...(completionTime ? { completionTime } : {}),
       ...(snapshot ? { snapshot } : {}),
       ...(members ? { members } : {}),
+      // Only while it runs: a finished restore has no progress to show.
+      progress,
       message,
       ...(generation === undefined ? {} : { observedGeneration: generation }),
     }),
     events: draft.events,
+    // Progress is read from the agent's log, which no informer watches.
+    ...(outcome ? {} : { requeueAfterMs: PROGRESS_REQUEUE_MS }),
   };
 }
 

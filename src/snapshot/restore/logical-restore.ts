@@ -2,10 +2,10 @@ import type { CompactionReport, EtcdKeyValueTarget } from '../../etcd/kv-target.
 import {
   DEFAULT_TXN_LIMITS,
   REQUEST_OVERHEAD_BYTES,
-  TxnBatcher,
   txnBudgetBytes,
   type TxnLimits,
-} from '../../etcd/txn-limits.js';
+} from '../../domain/txn-limits.js';
+import { TxnBatcher } from './txn-batcher.js';
 import { ProjectError } from '../../api/errors.js';
 import type { KeyPlan, SnapshotKeySource } from './snapshot-keys.js';
 import { TxnPipeline } from './txn-pipeline.js';

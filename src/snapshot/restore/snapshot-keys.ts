@@ -1,7 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { BUCKET_LEAF_FLAG } from '../../bbolt/layout.js';
 import type { KeyValue } from '../../etcd/kv-target.js';
-import { putRequestBytes } from '../../etcd/txn-limits.js';
+import { putRequestBytes } from './txn-batcher.js';
 import { openSnapshot, type OpenedSnapshot } from '../inspect/snapshot-file.js';
 import { decodeKeyValue, newKeyValue } from '../inspect/key-value.js';
 import { decodeRevision, newRevision } from '../inspect/revision.js';

@@ -68,6 +68,8 @@ export async function startApiServer(options: {
       `--service-account-signing-key-file=${secrets.serviceAccountSigningKey}`,
       '--service-cluster-ip-range=10.96.0.0/24',
       '--allow-privileged=true',
+      // The node agent's Node has an unresolvable hostname: reach its log endpoint by IP.
+      '--kubelet-preferred-address-types=InternalIP',
       '--v=1',
     ],
     logFile: path.join(dir, 'kube-apiserver.log'),

@@ -5,6 +5,7 @@ import { clientNodeKube } from './kube-adapter.js';
 import type { NodeAgentKube } from './kube-port.js';
 import type { Log } from './log.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
+import { NodeLogServer } from './log-server.js';
 import { NODE_IP } from './node-object.js';
 import { PodSource } from './pod-source.js';
 import { hasStartedContainers, orphanedPodStatus } from './pod-status.js';
@@ -60,6 +61,7 @@ export class NodeAgent {
   private readonly deleted = new Set<string>();
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly heartbeat: NodeHeartbeat;
+  private readonly logServer: NodeLogServer;
   private readonly source: PodSource;
   private readonly placement: PodPlacement;
   private stopped = false;
@@ -84,6 +86,7 @@ export class NodeAgent {
       now: () => new Date(),
     };
     this.heartbeat = new NodeHeartbeat(this.kube, opts.nodeName, opts.log, tuning.leaseRenewMs);
+    this.logServer = new NodeLogServer(opts.workDir, opts.log);
     this.source = new PodSource({
       kube: this.kube,
       onPod: (pod) => this.onPod(pod),
@@ -95,6 +98,7 @@ export class NodeAgent {
 
   /** Resolves once the Node is registered and the first pod list was handled. */
   async start(): Promise<void> {
+    this.heartbeat.kubeletPort = await this.logServer.start();
     await this.heartbeat.start();
     await this.source.start();
     this.log('node agent started', { node: this.opts.nodeName });
@@ -104,7 +108,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await Promise.all([this.source.stop(), this.heartbeat.stop()]);
+    await Promise.all([this.source.stop(), this.heartbeat.stop(), this.logServer.stop()]);
     await Promise.all([...this.workers.values()].map((w) => w.shutdown()));
     await Promise.allSettled(this.inFlight.values());
     this.log('node agent stopped', { node: this.opts.nodeName });

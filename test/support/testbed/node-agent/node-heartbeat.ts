@@ -24,6 +24,9 @@ export class NodeHeartbeat {
     private readonly statusEvery = 6,
   ) {}
 
+  /** Where the node's log endpoint listens (NodeLogServer), published in the Node's status. */
+  kubeletPort = 10250;
+
   /** Registers the node and takes the lease once; rejects when the API refuses. */
   async start(): Promise<void> {
     await this.register();
@@ -39,7 +42,7 @@ export class NodeHeartbeat {
 
   private register(): Promise<void> {
     return this.kube.registerNode(nodeObject(this.nodeName), () =>
-      nodeStatus(this.nodeName, new Date(), this.since),
+      nodeStatus(this.nodeName, new Date(), this.since, this.kubeletPort),
     );
   }
 

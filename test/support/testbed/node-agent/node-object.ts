@@ -50,7 +50,12 @@ function nodeConditions(now: Date, since: Date): V1NodeCondition[] {
 }
 
 /** A healthy node, as a kubelet reports it; `since` is when it became Ready (the agent's start). */
-export function nodeStatus(nodeName: string, now: Date, since: Date): V1NodeStatus {
+export function nodeStatus(
+  nodeName: string,
+  now: Date,
+  since: Date,
+  kubeletPort = 10250,
+): V1NodeStatus {
   const arch = ARCH[process.arch] ?? process.arch;
   return {
     conditions: nodeConditions(now, since),
@@ -60,7 +65,7 @@ export function nodeStatus(nodeName: string, now: Date, since: Date): V1NodeStat
       { type: 'InternalIP', address: NODE_IP },
       { type: 'Hostname', address: nodeName },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
     nodeInfo: {
       architecture: arch,
       bootID: '',

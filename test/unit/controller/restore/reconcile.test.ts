@@ -185,3 +185,94 @@ describe('reconcileRestore', () => {
     await expect(reconcileRestore('ns/r', deps)).rejects.toThrow(/modified/);
   });
 });
+
+describe('reconcileRestore: progress of a running restore, from its agent log', () => {
+  const ownedJob = (): V1Job => ({
+    metadata: {
+      name: JOB,
+      namespace: 'ns',
+      labels: { [LABELS.restore]: 'r' },
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: KINDS.restore,
+          name: 'r',
+          uid: 'uid-r-12345678',
+          controller: true,
+        },
+      ],
+    },
+  });
+  const runningPod = (): V1Pod => ({
+    metadata: {
+      name: `${JOB}-abcde`,
+      namespace: 'ns',
+      labels: { [LABELS.restore]: 'r', 'batch.kubernetes.io/job-name': JOB },
+    },
+    status: { phase: 'Running' },
+  });
+  const line = (progress: object) =>
+    JSON.stringify({ level: 30, msg: 'restore progress', progress });
+
+  function running(log: () => Promise<string>) {
+    const t = setup(restore({}, { phase: 'Restoring', startTime: '2026-03-01T11:59:00Z' }));
+    t.jobCache.upsert(ownedJob());
+    const podCache = new MemoryStore<V1Pod>();
+    podCache.upsert(runningPod());
+    const asked: string[] = [];
+    const deps: RestoreReconcileDeps = {
+      ...t.deps,
+      podCache,
+      podLogs: {
+        tail: async (namespace, pod, container, options) => {
+          asked.push(`${namespace}/${pod}/${container} ${options.lines}`);
+          return log();
+        },
+      },
+    };
+    return { ...t, deps, asked };
+  }
+
+  it('puts the newest progress line in status.progress and the message, and looks again in 5 s', async () => {
+    const t = running(async () =>
+      [
+        line({ phase: 'Downloading', bytes: 10, totalBytes: 10, time: '2026-03-01T11:59:30Z' }),
+        line({
+          phase: 'Writing',
+          keys: 250,
+          totalKeys: 1000,
+          bytes: 9000,
+          time: '2026-03-01T11:59:58Z',
+        }),
+        '{"level":30,"msg":"something else"}',
+        '',
+      ].join('\n'),
+    );
+    const result = await reconcileRestore('ns/r', t.deps);
+    expect(t.asked).toEqual([`ns/${JOB}-abcde/agent 20`]);
+    const status = statusOf(t.statusPatches[0]);
+    expect(status.progress).toEqual({
+      phase: 'Writing',
+      keys: 250,
+      totalKeys: 1000,
+      bytes: 9000,
+      percent: 25,
+      updateTime: '2026-03-01T11:59:58Z',
+    });
+    expect(status.message).toBe('writing keys: 250 of 1000 keys (25%)');
+    expect(result.requeueAfterMs).toBe(5000);
+  });
+
+  it('a log that cannot be read leaves progress out and the reconcile going', async () => {
+    const t = running(async () => {
+      throw new KubeError('Forbidden', 'pods "x" is forbidden: cannot get resource "pods/log"', {
+        status: 403,
+      });
+    });
+    const result = await reconcileRestore('ns/r', t.deps);
+    const status = statusOf(t.statusPatches[0]);
+    expect(status.progress).toBeUndefined();
+    expect(status.message).toBe('restoring: 1 Job(s) running');
+    expect(result.requeueAfterMs).toBe(5000);
+  });
+});

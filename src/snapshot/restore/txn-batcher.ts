@@ -1,23 +1,5 @@
-import type { KeyValue } from './kv-target.js';
-
-/**
- * The two server limits a write transaction must respect: etcd's
- * `--max-txn-ops` (default 128) and `--max-request-bytes` (default 1.5 MiB),
- * which etcd checks against the whole raft request.
- */
-export interface TxnLimits {
-  readonly maxTxnOps: number;
-  readonly maxRequestBytes: number;
-}
-
-export const DEFAULT_TXN_LIMITS: TxnLimits = { maxTxnOps: 128, maxRequestBytes: 1.5 * 1024 * 1024 };
-
-/**
- * What the raft request adds around the transaction's operations: its header
- * (request id, user name, auth revision) and field tags. 4 KiB leaves room
- * for a user name far longer than any seen.
- */
-export const REQUEST_OVERHEAD_BYTES = 4096;
+import type { KeyValue } from '../../etcd/kv-target.js';
+import { txnBudgetBytes, type TxnLimits } from '../../domain/txn-limits.js';
 
 const varintBytes = (n: number): number => {
   let bytes = 1;
@@ -36,11 +18,6 @@ export function putRequestBytes(kv: KeyValue): number {
   // An empty value may be left out on the wire; counting it is the safe side.
   const put = field(kv.key.length) + field(kv.value.length);
   return field(field(put));
-}
-
-/** The bytes of operations one transaction may carry under `limits`. */
-export function txnBudgetBytes(limits: TxnLimits): number {
-  return limits.maxRequestBytes - REQUEST_OVERHEAD_BYTES;
 }
 
 /**

@@ -1,11 +1,11 @@
 import {
   DEFAULT_TXN_LIMITS,
-  putRequestBytes,
   REQUEST_OVERHEAD_BYTES,
-  TxnBatcher,
   txnBudgetBytes,
-} from '../../../src/etcd/txn-limits.js';
-import type { KeyValue } from '../../../src/etcd/kv-target.js';
+  txnLimitsProblem,
+} from '../../../../src/domain/txn-limits.js';
+import type { KeyValue } from '../../../../src/etcd/kv-target.js';
+import { putRequestBytes, TxnBatcher } from '../../../../src/snapshot/restore/txn-batcher.js';
 
 const kv = (key: string, valueBytes: number): KeyValue => ({
   key: Buffer.from(key),
@@ -74,5 +74,24 @@ describe('TxnBatcher', () => {
 
   it('flush returns nothing when nothing is pending', () => {
     expect(new TxnBatcher(DEFAULT_TXN_LIMITS).flush()).toBeUndefined();
+  });
+});
+
+describe('txnLimitsProblem', () => {
+  const names = { maxTxnOps: '--max-txn-ops', maxRequestBytes: '--max-request-bytes' };
+  it.each([
+    ['the defaults', DEFAULT_TXN_LIMITS, undefined],
+    [
+      'no ops',
+      { maxTxnOps: 0, maxRequestBytes: 1 << 20 },
+      '--max-txn-ops must be a whole number >= 1, got 0',
+    ],
+    [
+      'a request too small for any put',
+      { maxTxnOps: 128, maxRequestBytes: 4096 },
+      '--max-request-bytes must be at least 65536 (64Ki), got 4096',
+    ],
+  ])('%s', (_name, limits, problem) => {
+    expect(txnLimitsProblem(limits, names)).toBe(problem);
   });
 });
