@@ -56,7 +56,7 @@ test-integration: build tools ## Integration tests (real etcd and versitygw)
 test-e2e: build tools ## End-to-end tests on the local control plane
 	$(JEST) --selectProjects e2e
 
-bench: build tools ## Benchmarks (BENCH_ONLY=save,operator,restore) vs etcdctl/etcdutl; writes docs/benchmarks.md
+bench: build tools ## Benchmarks (BENCH_ONLY=save,operator,restore,logical) vs etcdctl/etcdutl; writes docs/benchmarks.md
 	node --import tsx test/bench/run.ts
 
 demo: build tools ## Start the local control plane and run the operator end to end (Ctrl-C stops)

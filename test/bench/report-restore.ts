@@ -157,7 +157,6 @@ function analysis(bench: RestoreBench): string[] {
 /** The restore section of docs/benchmarks.md. */
 export function renderRestoreSection(bench: RestoreBench, when: Date): string[] {
   const all = bench.rows.flatMap((row) => row.cases.map((c) => [row, c] as const));
-  const logical = bench.rows.find((r) => r.logical);
   const stageLabels = all[0]?.[1].stages.map((t) => t.label) ?? [];
   return [
     '## Restore: `etcd-snapshot agent restore` vs download + `etcdutl snapshot restore`',
@@ -195,17 +194,6 @@ export function renderRestoreSection(bench: RestoreBench, when: Date): string[] 
     `| database | stored as | ${stageLabels.join(' | ')} |`,
     `| --- | --- | ${stageLabels.map(() => '---').join(' | ')} |`,
     ...all.map(([row, c]) => stagesRow(row, c)),
-    ...(logical?.logical
-      ? [
-          '',
-          `Logical (no by-hand equivalent): the agent replays the ${gib(logical.dbBytes)} snapshot's keys into an empty etcd on the same`,
-          'machine: download and checks as above, then the structure check and transactions of at most 128 keys / 1 MiB.',
-          '',
-          '| database | keys | seconds | MB/s of database | agent RSS MiB |',
-          '| --- | --- | --- | --- | --- |',
-          `| ${gib(logical.dbBytes)} | ${logical.logical.result?.logical?.keys ?? '-'} | ${f1(logical.logical.seconds)} | ${f1(logical.dbBytes / MB / logical.logical.seconds)} | ${mib(logical.logical.agentPeakRssMiB)} |`,
-        ]
-      : []),
     '',
     ...analysis(bench),
   ];

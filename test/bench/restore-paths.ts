@@ -35,6 +35,8 @@ export interface PathRun {
   readonly steps: readonly Step[];
   /** The agent's own peak RSS (node), apart from the etcdutl it runs. */
   readonly agentPeakRssMiB?: number;
+  /** The agent's own CPU seconds (user + system), apart from the etcdutl it runs. */
+  readonly agentCpuSeconds?: number;
   readonly result?: RestoreAgentResult;
 }
 
@@ -176,6 +178,7 @@ export async function agentLogical(c: RestoreCase, endpoint: string): Promise<Pa
   return {
     seconds,
     agentPeakRssMiB: peak,
+    agentCpuSeconds: tree[0]!.cpuSeconds,
     result,
     steps: [{ label: 'agent', seconds, peakRssMiB: peak }],
   };

@@ -13,7 +13,6 @@ import { fillEtcd } from './fill.js';
 import { measure } from './measure.js';
 import {
   agentDataDir,
-  agentLogical,
   hasGenericTools,
   manualAws,
   manualGet,
@@ -41,8 +40,6 @@ export interface RestoreRow {
   readonly objects: number;
   readonly dbBytes: number;
   readonly cases: readonly RestoreCaseRow[];
-  /** Logical into an empty etcd (the smallest size only: it has no by-hand equivalent). */
-  readonly logical?: PathRun;
 }
 
 export interface RestoreBench {
@@ -169,7 +166,7 @@ export async function runRestoreBench(
     const saved = await fillAndSave(dir, s3, env, log);
     const scratch = path.join(dir, 'scratch');
     mkdirSync(scratch);
-    for (const [i, s] of saved.entries()) {
+    for (const s of saved) {
       log(
         `restoring the ${s.gib} GiB snapshots (${(s.manifests[0]!.raw.size / GiB).toFixed(2)} GiB database)...`,
       );
@@ -195,14 +192,11 @@ export async function runRestoreBench(
         );
         cases.push({ compression: c.compression, storedBytes: m.stored.size, ...runs, stages });
       }
-      const logical =
-        i === 0 ? await logicalRestore(dir, s3, env, s.manifests[0]!, log) : undefined;
       rows.push({
         gib: s.gib,
         objects: s.objects,
         dbBytes: s.manifests[0]!.raw.size,
         cases,
-        ...(logical ? { logical } : {}),
       });
     }
   } finally {
@@ -210,36 +204,4 @@ export async function runRestoreBench(
   }
   const start = await cliStartSeconds(rounds);
   return { sizes: restoreBenchSizes(), rounds, cliStartSeconds: start, rows };
-}
-
-/** The agent in Logical mode into a fresh, empty etcd. */
-async function logicalRestore(
-  dir: string,
-  s3: S3Server,
-  env: NodeJS.ProcessEnv,
-  manifest: SnapshotManifest,
-  log: (line: string) => void,
-): Promise<PathRun> {
-  const etcd = await startEtcd({
-    dir: path.join(dir, 'logical-target'),
-    extraArgs: ['--quota-backend-bytes=10737418240'],
-  });
-  try {
-    const r = await agentLogical(
-      {
-        destination: destination(s3),
-        key: manifest.key,
-        objectUrl: '',
-        compression: 'zstd',
-        env,
-        dir: path.join(dir, 'scratch'),
-      },
-      etcd.endpoint,
-    );
-    log(`    Logical into an empty etcd: ${summarise(r)}, ${r.result?.logical?.keys} keys`);
-    return r;
-  } finally {
-    await etcd.stop();
-    rmSync(path.join(dir, 'logical-target'), { recursive: true, force: true });
-  }
 }

@@ -1,4 +1,4 @@
-// `make bench`: every benchmark, or those named in BENCH_ONLY (comma-separated: save, operator, restore).
+// `make bench`: every benchmark, or those named in BENCH_ONLY (comma-separated: save, operator, restore, logical).
 // Figures go to docs/benchmarks.md; the sections of benchmarks not run are kept as they were.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import { renderOperatorSection } from './report-operator.js';
 import { mergeReport, renderSave, type SectionId } from './report.js';
 import { renderRestoreSection } from './report-restore.js';
 import { runRestoreBench } from './restore.js';
+import { runLogicalBench } from './logical.js';
+import { logicalAnalysis, renderLogicalSection } from './report-logical.js';
 import { runSaveBench, saveBenchSizes } from './save.js';
 
 const GiB = 1024 ** 3;
@@ -24,6 +26,11 @@ const benches: Record<SectionId, (dir: string, when: Date) => Promise<string[]>>
     const bench = await runRestoreBench(dir, log);
     log(`figures: ${JSON.stringify(bench)}`);
     return renderRestoreSection(bench, when);
+  },
+  logical: async (dir, when) => {
+    const bench = await runLogicalBench(dir, log);
+    log(`figures: ${JSON.stringify(bench)}`);
+    return renderLogicalSection(bench, when, logicalAnalysis(bench));
   },
 };
 const log = (line: string) => process.stdout.write(`${line}\n`);
