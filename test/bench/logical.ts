@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Etcd3 } from 'etcd3';
 import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { cli } from '../support/cli.js';
+import { settledDbSize } from '../support/etcd-data.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import { createBucket, startVersityGw, type S3Server } from '../support/testbed/versitygw.js';
@@ -155,18 +156,6 @@ async function measureLogical(
   return runs;
 }
 
-/** Settled database size: etcd's backend commits every 100 ms. */
-async function dbSize(client: Etcd3): Promise<number> {
-  const read = async () => Number((await client.maintenance.status()).dbSize);
-  let last = await read();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 150));
-    const now = await read();
-    if (now === last) return now;
-    last = now;
-  }
-}
-
 /** Resets one etcd `resets` times to the same snapshot file, in-process; stops at the first failure. */
 async function resets(
   endpoint: string,
@@ -190,7 +179,7 @@ async function resets(
       ]);
       if (r.code !== 0) return { ...out, failure: `reset ${i + 1}: ${r.stderr.trim()}` };
       out.seconds.push((performance.now() - started) / 1000);
-      out.sizes.push(await dbSize(client));
+      out.sizes.push(await settledDbSize(client));
     }
     return out;
   } finally {

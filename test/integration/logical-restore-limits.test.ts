@@ -7,7 +7,7 @@ import { Etcd3 } from 'etcd3';
 import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
 import { DEFAULT_TXN_LIMITS, txnBudgetBytes } from '../../src/domain/txn-limits.js';
 import { putRequestBytes } from '../../src/snapshot/restore/txn-batcher.js';
-import { cli, cliOk } from '../support/cli.js';
+import { cliOk, logicalRestoreCli } from '../support/cli.js';
 import { readAllKeys } from '../support/etcd-data.js';
 import { writeK8sWorkload } from '../support/fixtures/k8s-workload.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
@@ -38,17 +38,7 @@ const save = async (name: string): Promise<SnapshotManifest> =>
   ) as SnapshotManifest;
 
 const restore = (name: string, target: EtcdServer, ...args: string[]) =>
-  cli([
-    'restore',
-    '--logical',
-    '--from',
-    dest,
-    '--name',
-    name,
-    '--endpoints',
-    target.endpoint,
-    ...args,
-  ]);
+  logicalRestoreCli(dest, name, target.endpoint, ...args);
 
 /** A value whose put fills the default request budget exactly. */
 function valueFillingBudget(key: string): Buffer {

@@ -5,8 +5,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { cli } from '../support/cli.js';
-import { readAllKeys } from '../support/etcd-data.js';
+import { cli, logicalRestoreCli } from '../support/cli.js';
+import { readAllKeys, settledDbSize as dbSize } from '../support/etcd-data.js';
 import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 
 const MiB = 1024 * 1024;
@@ -25,34 +25,8 @@ async function member(name: string, ...extraArgs: string[]) {
   return { m, c };
 }
 
-/**
- * The database size once etcd's backend committed the restore's last batch:
- * it commits every 100 ms, so the size is read until two reads 150 ms apart agree.
- */
-async function dbSize(c: Etcd3): Promise<number> {
-  const read = async () => Number((await c.maintenance.status()).dbSize);
-  let last = await read();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 150));
-    const now = await read();
-    if (now === last) return now;
-    last = now;
-  }
-}
-
 const reset = (target: EtcdServer, ...args: string[]) =>
-  cli([
-    'restore',
-    '--logical',
-    '--from',
-    dest,
-    '--name',
-    'fixture',
-    '--endpoints',
-    target.endpoint,
-    '--force',
-    ...args,
-  ]);
+  logicalRestoreCli(dest, 'fixture', target.endpoint, '--force', ...args);
 
 beforeAll(async () => {
   mkdirSync(path.join(dir, 'store'));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import type { SnapshotManifest } from '../../src/snapshot/catalog/manifest.js';
-import { cli, cliOk } from '../support/cli.js';
+import { cli, cliOk, logicalRestoreCli } from '../support/cli.js';
 import { whileDamaged } from '../support/damaged-file.js';
 import { readAllKeys } from '../support/etcd-data.js';
 import { startEtcdPair, type EtcdPair } from '../support/etcd-pair.js';
@@ -33,18 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => pair?.stop());
 
-const restore = (...args: string[]) =>
-  cli([
-    'restore',
-    '--logical',
-    '--from',
-    dest,
-    '--name',
-    'logical',
-    '--endpoints',
-    target.endpoint,
-    ...args,
-  ]);
+const restore = (...args: string[]) => logicalRestoreCli(dest, 'logical', target.endpoint, ...args);
 
 it('inspect of a file agrees with etcdutl snapshot status', async () => {
   const file = path.join(dir, 'inspect.db');

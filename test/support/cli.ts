@@ -32,3 +32,12 @@ export async function cliOk(
   if (r.code !== 0) throw new Error(`etcd-snapshot ${args[0]} exited ${r.code}: ${r.stderr}`);
   return r.stdout;
 }
+
+/** `etcd-snapshot restore --logical --from DEST --name NAME --endpoints URL ...`, in-process. */
+export const logicalRestoreCli = (
+  dest: string,
+  name: string,
+  endpoint: string,
+  ...args: string[]
+) =>
+  cli(['restore', '--logical', '--from', dest, '--name', name, '--endpoints', endpoint, ...args]);

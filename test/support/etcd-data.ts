@@ -13,3 +13,18 @@ export async function readAllKeys(client: Etcd3, revision?: string): Promise<Map
 export async function currentRevision(client: Etcd3): Promise<string> {
   return (await client.maintenance.status()).header.revision;
 }
+
+/**
+ * The database size once etcd's backend committed what was written: it
+ * commits every 100 ms, so the size is read until two reads 150 ms apart agree.
+ */
+export async function settledDbSize(client: Etcd3): Promise<number> {
+  const read = async () => Number((await client.maintenance.status()).dbSize);
+  let last = await read();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = await read();
+    if (now === last) return now;
+    last = now;
+  }
+}

@@ -100,8 +100,9 @@ function tooLarge(plan: KeyPlan, limits: TxnLimits, endpoint: string): ValueTooL
  * values: refuse a non-empty range without consent and any value the
  * target's limits cannot carry, then clear the range, optionally compact and
  * defragment, and write transactions filled up to the limits, a few in
- * flight. The caller verifies the snapshot first: a corrupt snapshot never
- * gets here. Leases are not restored (their IDs belong to the old cluster).
+ * flight. Nothing changes before the digest (`verified`) and every page the
+ * restore reads have been checked. Leases are not restored (their IDs belong
+ * to the old cluster).
  */
 export async function restoreLogical(
   options: LogicalRestoreOptions,
@@ -111,8 +112,8 @@ export async function restoreLogical(
   const existingKeys = await target.countRange(prefix);
   const existingSample =
     existingKeys > 0 ? (await target.listKeys(prefix, 10)).map((k) => k.toString('utf8')) : [];
-  const shown = prefix.length ? `"${prefix.toString('utf8')}"` : 'the whole keyspace';
   if (existingKeys > 0 && !options.force && !options.dryRun) {
+    const shown = prefix.length ? `"${prefix.toString('utf8')}"` : 'the whole keyspace';
     throw new RefusedError(
       `${target.endpoint} already has ${existingKeys} key(s) under ${shown}; nothing was changed. Re-run with --force (overwrite: true) to replace them`,
     );
@@ -122,13 +123,18 @@ export async function restoreLogical(
     options.verified,
   ]);
   if (plan.oversized.length > 0) throw tooLarge(plan, limits, target.endpoint);
-  const base = { endpoint: target.endpoint, prefix: prefix.toString('utf8'), existingKeys };
+  const base = {
+    endpoint: target.endpoint,
+    prefix: prefix.toString('utf8'),
+    existingKeys,
+    existingSample,
+  };
   if (options.dryRun) {
     let bytes = 0;
     await plan.emit(async (batch) => {
       for (const kv of batch) bytes += kv.value.length;
     });
-    return { ...base, existingSample, keys: plan.keys, bytes, transactions: 0, dryRun: true };
+    return { ...base, keys: plan.keys, bytes, transactions: 0, dryRun: true };
   }
   if (existingKeys > 0) await target.deleteRange(prefix);
   let compaction: CompactionReport | undefined;
@@ -136,9 +142,19 @@ export async function restoreLogical(
     options.onCompacting?.();
     compaction = await target.compactAndDefragment();
   }
+  const tally = await writeAll(plan, limits, options);
+  return { ...base, ...tally, dryRun: false, ...(compaction ? { compaction } : {}) };
+}
+
+/** Every planned value, in transactions filled to `limits`, a bounded number in flight. */
+async function writeAll(
+  plan: KeyPlan,
+  limits: TxnLimits,
+  options: LogicalRestoreOptions,
+): Promise<LogicalRestoreProgress> {
   const tally = { keys: 0, totalKeys: plan.keys, bytes: 0, transactions: 0 };
   const pipeline = new TxnPipeline(
-    (batch) => target.putBatch(batch),
+    (batch) => options.target.putBatch(batch),
     options.inFlight ?? DEFAULT_TXNS_IN_FLIGHT,
     (batch) => {
       tally.transactions++;
@@ -161,13 +177,5 @@ export async function restoreLogical(
     // Nothing stays in flight once this returns or throws; a write failure wins.
     await pipeline.drain();
   }
-  return {
-    ...base,
-    existingSample,
-    keys: tally.keys,
-    bytes: tally.bytes,
-    transactions: tally.transactions,
-    dryRun: false,
-    ...(compaction ? { compaction } : {}),
-  };
+  return tally;
 }

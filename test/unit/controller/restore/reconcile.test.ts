@@ -83,6 +83,23 @@ function setup(r: EtcdRestore, secrets: Record<string, Record<string, string>> =
   return { deps, jobs, configMaps, statusPatches, events, restores, jobCache };
 }
 
+/** The restore's Job as the cache holds it: owned by the EtcdRestore, labelled with it. */
+const ownedJob = (): V1Job => ({
+  metadata: {
+    name: JOB,
+    namespace: 'ns',
+    labels: { [LABELS.restore]: 'r' },
+    ownerReferences: [
+      {
+        apiVersion: API_VERSION,
+        kind: KINDS.restore,
+        name: 'r',
+        uid: 'uid-r-12345678',
+        controller: true,
+      },
+    ],
+  },
+});
 const S3 = { AWS_ACCESS_KEY_ID: 'aWQ=', AWS_SECRET_ACCESS_KEY: 'c2VjcmV0' };
 type Status = NonNullable<EtcdRestore['status']>;
 const statusOf = (patch: { status?: unknown } | undefined) => patch?.status as Status;
@@ -104,22 +121,7 @@ describe('reconcileRestore', () => {
     await reconcileRestore('ns/r', t.deps);
     const written = statusOf(t.statusPatches[0]);
     t.restores.upsert(restore({}, written));
-    t.jobCache.upsert({
-      metadata: {
-        name: JOB,
-        namespace: 'ns',
-        labels: { [LABELS.restore]: 'r' },
-        ownerReferences: [
-          {
-            apiVersion: API_VERSION,
-            kind: KINDS.restore,
-            name: 'r',
-            uid: 'uid-r-12345678',
-            controller: true,
-          },
-        ],
-      },
-    });
+    t.jobCache.upsert(ownedJob());
     await reconcileRestore('ns/r', t.deps);
     expect(t.jobs.created).toEqual([JOB]);
     expect(t.statusPatches).toHaveLength(1);
@@ -187,22 +189,6 @@ describe('reconcileRestore', () => {
 });
 
 describe('reconcileRestore: progress of a running restore, from its agent log', () => {
-  const ownedJob = (): V1Job => ({
-    metadata: {
-      name: JOB,
-      namespace: 'ns',
-      labels: { [LABELS.restore]: 'r' },
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: KINDS.restore,
-          name: 'r',
-          uid: 'uid-r-12345678',
-          controller: true,
-        },
-      ],
-    },
-  });
   const runningPod = (): V1Pod => ({
     metadata: {
       name: `${JOB}-abcde`,
