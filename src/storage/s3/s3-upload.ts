@@ -51,11 +51,15 @@ export async function uploadStream(request: StreamUpload): Promise<number> {
   }
   const origin = firstStreamError([body]);
   const stopListening = onAbort(signal, () => body.destroy(abortError(signal!)));
+  const upload = new MultipartUpload(request);
   try {
-    return await new MultipartUpload(request).run();
+    return await upload.run();
   } catch (err) {
     if (!body.destroyed) body.destroy();
     if (signal?.aborted) throw abortError(signal);
+    // A failed S3 request is the cause: leaving the body's iterator early then
+    // destroys the body with an AbortError, which is teardown, not its failure.
+    if (upload.requestFailed) throw err;
     const first = origin();
     if (first) throw new BodyStreamError(first.error);
     throw err;
@@ -71,6 +75,8 @@ class MultipartUpload {
   private failure: { error: unknown } | undefined;
   /** Cuts the parts in flight short once the upload is failing. */
   private readonly stop = new AbortController();
+  /** Set when an S3 request failed (rather than the body): that error is what happened. */
+  requestFailed = false;
 
   constructor(private readonly request: StreamUpload) {}
 
@@ -81,25 +87,35 @@ class MultipartUpload {
       for await (const part of cutParts(body, partSize, new PartBuffers(partSize))) {
         size += part.data.length;
         if (part.number === 1 && part.last) {
-          await this.putObject(part);
+          await this.s3Call(() => this.putObject(part));
           return size;
         }
         if (part.number > MAX_PARTS)
           throw new Error(
             `the object needs more than ${MAX_PARTS} parts of ${partSize} bytes: raise partSizeMiB`,
           );
-        this.uploadId ??= await this.create();
+        this.uploadId ??= await this.s3Call(() => this.create());
         this.send(part);
         if (this.inFlight.size >= queueSize) await Promise.race(this.inFlight);
         if (this.failure) throw this.failure.error;
       }
       await Promise.all(this.inFlight);
       if (this.failure) throw this.failure.error;
-      await this.complete();
+      await this.s3Call(() => this.complete());
       return size;
     } catch (err) {
       // The first error is what happened; a failed cleanup leaves an upload that prune removes.
       await this.abort().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Runs one S3 request, noting when it fails. */
+  private async s3Call<T>(send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      this.requestFailed = true;
       throw err;
     }
   }
@@ -138,7 +154,10 @@ class MultipartUpload {
       .send(new UploadPartCommand(input), { abortSignal: this.stop.signal })
       .then((out) => void this.done.push(completedPart(part.number, out)))
       .catch((error: unknown) => {
-        this.failure ??= { error };
+        // A part cut short by our own stop is not a failure of its own.
+        if (this.stop.signal.aborted) return;
+        this.failure = { error };
+        this.requestFailed = true;
         this.stop.abort();
       })
       .finally(() => {
