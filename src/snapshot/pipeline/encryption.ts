@@ -1,5 +1,5 @@
-import { Duplex } from 'node:stream';
-import { Decrypter, Encrypter } from 'age-encryption';
+import type { Transform } from 'node:stream';
+import { AgeDecryptor, AgeEncryptor } from './age-stream.js';
 import { ProjectError, type ErrorCategory } from '../../api/errors.js';
 
 /** A problem with age recipients or identities; the message names the fix, never a key. */
@@ -63,42 +63,20 @@ export function parseIdentities(text: string): string[] {
   return identities;
 }
 
-/** Wraps age's WHATWG-stream API as one Node duplex, so it sits in a stream pipeline with backpressure. */
-function webDuplex(
-  start: (input: ReadableStream<Uint8Array>) => Promise<ReadableStream<Uint8Array>>,
-  mapError: (err: unknown) => unknown,
-): Duplex {
-  const input = new TransformStream<Uint8Array, Uint8Array>();
-  const output = new TransformStream<Uint8Array, Uint8Array>();
-  start(input.readable)
-    .then((result) => result.pipeTo(output.writable))
-    .catch((err: unknown) => output.writable.abort(mapError(err)).catch(() => {}));
-  return Duplex.fromWeb({ readable: output.readable, writable: input.writable });
-}
-
 /** Streams the age format (`age -d` opens it) to the given X25519 recipients. */
-export function createEncryptor(recipients: readonly string[]): Duplex {
+export function createEncryptor(recipients: readonly string[]): Transform {
   if (recipients.length === 0)
     throw new EncryptionError('InvalidRecipient', 'encryption needs at least one age recipient');
-  const encrypter = new Encrypter();
-  for (const r of recipients) encrypter.addRecipient(r);
-  return webDuplex(
-    (input) => encrypter.encrypt(input),
-    (err) => err,
-  );
+  return new AgeEncryptor(recipients);
 }
 
-export function createDecryptor(identities: readonly string[]): Duplex {
-  const decrypter = new Decrypter();
-  for (const id of identities) decrypter.addIdentity(id);
-  return webDuplex(
-    (input) => decrypter.decrypt(input),
-    (err) =>
-      /no identity matched/i.test(String((err as Error)?.message))
-        ? new EncryptionError(
-            'NoMatchingIdentity',
-            'none of the given age identities can decrypt this snapshot: use the identity whose recipient the backup was encrypted to',
-          )
-        : err,
+export function createDecryptor(identities: readonly string[]): Transform {
+  return new AgeDecryptor(identities, (err) =>
+    /no identity matched/i.test(String((err as Error)?.message))
+      ? new EncryptionError(
+          'NoMatchingIdentity',
+          'none of the given age identities can decrypt this snapshot: use the identity whose recipient the backup was encrypted to',
+        )
+      : err,
   );
 }
