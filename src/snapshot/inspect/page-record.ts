@@ -70,7 +70,12 @@ export class PageRecords {
   private readonly info = new Map<number, Array<[string, Buffer]>>();
   private readonly revisionErrors = new Map<number, SnapshotFormatError>();
 
-  constructor(registryPrefix: string, hasher?: KeyHasher) {
+  /** `contentHash` false skips the CRC-32C of keys and values (etcdutl's hash): summary.hash is then 0. */
+  constructor(
+    registryPrefix: string,
+    hasher?: KeyHasher,
+    private readonly contentHash = true,
+  ) {
     this.classes = new KeyClasses(registryPrefix);
     this.revisions = new RevisionColumns(this.classes, hasher);
   }
@@ -98,7 +103,7 @@ export class PageRecords {
 
   /** A leaf not addressed by page id (an inline bucket's page). */
   addLeaf(page: TreePage): number {
-    const scan = scanLeaf(page);
+    const scan = scanLeaf(page, this.contentHash);
     const first = this.revisions.length;
     const error = this.revisions.appendLeaf(page);
     const r = this.push(LEAF, page.count, first, scan.crc, scan.length);
@@ -182,7 +187,7 @@ export class PageRecords {
 
 const scratch = newLeafElement();
 
-function scanLeaf(page: TreePage): LeafScan {
+function scanLeaf(page: TreePage, contentHash: boolean): LeafScan {
   const { buf } = page;
   const e = scratch;
   const scan: LeafScan = { crc: 0, length: 0, buckets: null, info: null };
@@ -190,7 +195,7 @@ function scanLeaf(page: TreePage): LeafScan {
     readLeafElement(page, i, e);
     const isBucket = (e.flags & BUCKET_LEAF_FLAG) !== 0;
     const end = isBucket ? e.keyEnd : e.valueEnd;
-    scan.crc = crc32cUpdate(scan.crc, buf, e.keyStart, end);
+    if (contentHash) scan.crc = crc32cUpdate(scan.crc, buf, e.keyStart, end);
     scan.length += end - e.keyStart;
     if (isBucket) {
       const bucket = nestedBucket(page, e.keyStart, e.keyEnd, e.valueStart, e.valueEnd);

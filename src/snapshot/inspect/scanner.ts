@@ -18,6 +18,11 @@ export interface ScannerOptions {
    * already verifies the trailer (TrailerVerifier) turns it off.
    */
   readonly checkDigest?: boolean;
+  /**
+   * Compute etcdutl's hash (CRC-32C of every key and value). Default true; the
+   * save pipeline, whose manifest does not carry it, turns it off (summary.hash is then 0).
+   */
+  readonly contentHash?: boolean;
 }
 
 /**
@@ -42,7 +47,11 @@ export interface SnapshotScanner {
  * stream (stale copies included), plus the largest page in flight.
  */
 export function createSnapshotScanner(options: ScannerOptions = {}): SnapshotScanner {
-  return scanInto(new PageRecords(options.registryPrefix ?? DEFAULT_REGISTRY_PREFIX), options);
+  const prefix = options.registryPrefix ?? DEFAULT_REGISTRY_PREFIX;
+  const contentHash = options.contentHash ?? true;
+  const scanner = scanInto(new PageRecords(prefix, undefined, contentHash), options);
+  // Bucket names still reach the collector's hash: without the pages' CRCs it means nothing.
+  return contentHash ? scanner : { ...scanner, finish: () => ({ ...scanner.finish(), hash: 0 }) };
 }
 
 /**

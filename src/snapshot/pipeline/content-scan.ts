@@ -43,10 +43,14 @@ export function contentSummary(summary: SnapshotSummary): ContentSummary {
  * reads every page. Its verdict comes in flush, before the stream ends: a
  * database that does not parse fails the pipeline, so the upload is aborted
  * and nothing unrestorable is ever committed. The trailer is checked by
- * TrailerVerifier upstream, so the scanner skips its own digest.
+ * TrailerVerifier upstream, so the scanner skips its own digest, and the
+ * manifest has no use for etcdutl's CRC-32C hash, so it skips that too.
  */
 export class ContentScan extends Transform {
-  private readonly scanner: SnapshotScanner = createSnapshotScanner({ checkDigest: false });
+  private readonly scanner: SnapshotScanner = createSnapshotScanner({
+    checkDigest: false,
+    contentHash: false,
+  });
   private summary: ContentSummary | undefined;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {

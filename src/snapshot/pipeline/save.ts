@@ -56,21 +56,23 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     compression: options.compression,
     encrypted,
   });
-  const verifier = new TrailerVerifier();
+  // Stored as it came (no compression, no encryption): the stored object's
+  // sha256 comes from the trailer check's own hashing pass.
+  const asIs = options.compression === 'none' && !encrypted;
   const report = (): void =>
     options.onProgress?.({
-      rawBytes: raw.bytes,
+      rawBytes: verifier.bytes,
       storedBytes: stored.bytes,
       remainingBytes: snap.remainingBytes(),
     });
-  const raw = new ByteCounter({ hash: false, onBytes: report });
-  const stored = new ByteCounter({ hash: true, onBytes: report });
-  // The content summary costs memory in proportion to the number of keys
-  // (~100 bytes each); contentSummary: false keeps a save's memory flat.
+  const verifier = new TrailerVerifier({ onBytes: report, whole: asIs });
+  const stored = new ByteCounter({ hash: !asIs, onBytes: report });
+  // The content summary costs memory in proportion to the number of keys;
+  // contentSummary: false keeps a save's memory flat.
   const scan = options.contentSummary === false ? undefined : new ContentScan();
-  const stages: Array<Transform | Duplex> = [verifier, raw];
+  const stages: Array<Transform | Duplex> = [verifier];
   if (scan) stages.push(scan);
-  stages.push(createCompressor(options.compression));
+  if (options.compression !== 'none') stages.push(createCompressor(options.compression));
   if (encrypted) stages.push(createEncryptor(options.recipients));
   const body = new PassThrough();
   pipeline([snap.bytes, ...stages, stored, body], () => {});
@@ -93,7 +95,7 @@ export async function saveSnapshot(options: SaveOptions): Promise<SnapshotManife
     memberId: snap.member.memberId,
     endpoint: snap.member.endpoint,
     raw: verifier.result(),
-    stored: { sha256: stored.sha256(), size: stored.bytes },
+    stored: { sha256: asIs ? verifier.wholeSha256() : stored.sha256(), size: stored.bytes },
     compression: options.compression,
     encryption: encrypted ? { type: 'age', recipients: [...options.recipients] } : null,
     startTime: startTime.toISOString(),

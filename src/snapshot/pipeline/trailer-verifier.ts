@@ -24,15 +24,35 @@ export class DigestError extends ProjectError {
  * `etcdutl snapshot restore` accepts it) while hashing all but the last 32
  * bytes. At the end the held-back 32 bytes must equal that sha256; otherwise
  * the stream fails before it ends, so no downstream store commits the object.
+ *
+ * It also counts the bytes (`onBytes`, for progress) and, when asked, gives
+ * the sha256 of the whole stream, trailer included: the stored object's digest
+ * when it is stored as it came, from the same hashing pass (one sha256, not two).
  */
 export class TrailerVerifier extends Transform {
   private readonly hash: Hash = createHash('sha256');
   private pending: Buffer = Buffer.alloc(0);
   private total = 0;
   private verified: { sha256: string; size: number } | undefined;
+  private whole: string | undefined;
+
+  constructor(
+    private readonly options: {
+      readonly onBytes?: (total: number) => void;
+      /** Also compute wholeSha256(). */
+      readonly whole?: boolean;
+    } = {},
+  ) {
+    super();
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.total += chunk.length;
+    this.options.onBytes?.(this.total);
     if (chunk.length >= TRAILER_BYTES) {
       // What was held back, and all but this chunk's last 32 bytes, is database.
       if (this.pending.length > 0) this.hash.update(this.pending);
@@ -58,6 +78,7 @@ export class TrailerVerifier extends Transform {
       );
       return;
     }
+    if (this.options.whole) this.whole = this.hash.copy().update(this.pending).digest('hex');
     const expected = this.hash.digest('hex');
     const actual = this.pending.toString('hex');
     if (expected !== actual) {
@@ -71,6 +92,13 @@ export class TrailerVerifier extends Transform {
     }
     this.verified = { sha256: expected, size: this.total };
     done();
+  }
+
+  /** sha256 of every byte that passed, trailer included; set once the stream ends cleanly. */
+  wholeSha256(): string {
+    if (!this.verified || this.whole === undefined)
+      throw new Error('TrailerVerifier.wholeSha256() before the stream finished, or not asked for');
+    return this.whole;
   }
 
   /** The verified database digest and the raw size (trailer included); set once the stream ends cleanly. */

@@ -41,6 +41,13 @@ const nested: BucketSpec = {
 };
 
 describe('createSnapshotScanner', () => {
+  it('without the content hash, summarises the same and leaves hash 0', async () => {
+    const image = buildImage(etcdRoot(ops, { perLeaf: 4, perBranch: 3 }));
+    const full = scan(image.bytes, 4096);
+    expect(full.hash).not.toBe(0);
+    expect(scan(image.bytes, 4096, { contentHash: false })).toEqual({ ...full, hash: 0 });
+  });
+
   it.each<[string, BucketSpec, ImageOptions]>([
     ['branch, overflow and inline pages', etcdRoot(ops, { perLeaf: 4, perBranch: 3 }), {}],
     [

@@ -42,6 +42,9 @@ describe('saveSnapshot and fetchSnapshot over an in-memory store', () => {
       });
       const catalog = await readCatalog(store, 'nightly');
       expect(catalog.snapshots.map((s) => s.manifest.key)).toEqual([manifest.key]);
+      // The manifest's stored digest is the stored object's, however it is computed.
+      const object = await store.getBytes(manifest.key);
+      expect(manifest.stored).toEqual({ sha256: sha256(object), size: object.length });
       const file = path.join(dir, 'restored.db');
       const fetched = await fetchSnapshot({ store, manifest, identities: [identity], file });
       const trailer = createHash('sha256').update(DATABASE).digest();

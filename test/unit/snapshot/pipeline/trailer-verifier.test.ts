@@ -21,7 +21,7 @@ async function run(
     chunks.push(data.subarray(i, i + size));
     i += size;
   }
-  const verifier = new TrailerVerifier();
+  const verifier = new TrailerVerifier({ whole: true });
   const out: Buffer[] = [];
   await pipeline(
     Readable.from(chunks),
@@ -52,6 +52,8 @@ describe('TrailerVerifier', () => {
       sha256: createHash('sha256').update(db).digest('hex'),
       size: file.length,
     });
+    expect(verifier.bytes).toBe(file.length);
+    expect(verifier.wholeSha256()).toBe(createHash('sha256').update(file).digest('hex'));
   });
 
   it('fails on a flipped byte, naming the mismatch', async () => {
