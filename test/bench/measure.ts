@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs';
 
 export interface Measurement {
   readonly seconds: number;
+  /** User + system CPU seconds of the process and its threads (and of children it waited for). */
+  readonly cpuSeconds: number;
   readonly peakRssMiB: number;
   readonly stdout: string;
 }
 
 /**
- * Runs a command under GNU time: wall seconds and peak RSS (max resident set
- * size of the process, as the kernel counts it).
+ * Runs a command under GNU time: wall seconds, CPU seconds and peak RSS (max
+ * resident set size of the process, as the kernel counts it).
  */
 export function measure(
   command: string,
@@ -18,7 +20,7 @@ export function measure(
 ): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const statsFile = `/tmp/bench-time-${process.pid}-${Date.now()}`;
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', statsFile, command, ...args], {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M %U %S', '-o', statsFile, command, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -30,12 +32,12 @@ export function measure(
     child.on('exit', (code) => {
       if (code !== 0)
         return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
-      const [seconds, kb] = readFileSync(statsFile, 'utf8')
+      const [seconds, kb, user, system] = readFileSync(statsFile, 'utf8')
         .trim()
         .split(/\s+/)
-        .slice(-2)
+        .slice(-4)
         .map(Number);
-      resolve({ seconds: seconds!, peakRssMiB: kb! / 1024, stdout });
+      resolve({ seconds: seconds!, cpuSeconds: user! + system!, peakRssMiB: kb! / 1024, stdout });
     });
   });
 }

@@ -1,26 +1,7 @@
-import type { Measurement } from './measure.js';
-
-export interface Row {
-  readonly gib: number;
-  readonly objects: number;
-  readonly dbBytes: number;
-  readonly storedBytes: number;
-  readonly etcdctl: Measurement;
-  readonly s3zstd: Measurement;
-  readonly fsZstd: Measurement;
-  readonly s3Flat: Measurement;
-  readonly status: Measurement;
-  readonly inspect: Measurement;
-}
-
 /** The benchmarks, in the order their sections appear in docs/benchmarks.md. */
 export const SECTION_IDS = ['save', 'operator', 'restore', 'logical'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
-const MB = 1e6;
-const f1 = (n: number) => n.toFixed(1);
-const f2 = (n: number) => n.toFixed(2);
-const rate = (bytes: number, m: Measurement) => f1(bytes / MB / m.seconds);
 const begin = (id: SectionId) => `<!-- bench:${id} -->`;
 const end = (id: SectionId) => `<!-- /bench:${id} -->`;
 
@@ -61,63 +42,4 @@ export function mergeReport(
     if (section) lines.push(begin(id), ...section, end(id), '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
-}
-
-/** The save and inspect sections, with their analysis. */
-export function renderSave(rows: readonly Row[], sizes: readonly number[], when: Date): string[] {
-  return [
-    '## Save: etcd-snapshot vs `etcdctl snapshot save`',
-    '',
-    `Measured on ${when.toISOString().slice(0, 10)} (\`BENCH_SIZES=${sizes.join(',')}\`). One run; ratios compare tools measured in the same run on`,
-    'the same data. Peak RSS is the max resident set size of the process (GNU time).',
-    '',
-    'etcdctl writes the raw database to local disk. etcd-snapshot streams from etcd, verifies the sha256',
-    'trailer, compresses with zstd and uploads to versitygw (a real S3 server on the same machine, so it competes',
-    'for the same 2 cores) or writes to a file. Ratio = etcd-snapshot time / etcdctl time (< 1 is faster).',
-    '',
-    '| values | objects | database | stored (zstd) | etcdctl s | MB/s | RSS MiB | save->S3 s | MB/s | ratio | RSS MiB | save->file s | ratio | RSS MiB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.gib} GiB | ${r.objects} | ${f2(r.dbBytes / 1024 ** 3)} GiB | ${f2(r.storedBytes / 1024 ** 3)} GiB | ${f1(r.etcdctl.seconds)} | ${rate(r.dbBytes, r.etcdctl)} | ${r.etcdctl.peakRssMiB.toFixed(0)} | ${f1(r.s3zstd.seconds)} | ${rate(r.dbBytes, r.s3zstd)} | ${f2(r.s3zstd.seconds / r.etcdctl.seconds)} | ${r.s3zstd.peakRssMiB.toFixed(0)} | ${f1(r.fsZstd.seconds)} | ${f2(r.fsZstd.seconds / r.etcdctl.seconds)} | ${r.fsZstd.peakRssMiB.toFixed(0)} |`,
-    ),
-    '',
-    'Without the content summary (`--no-content-summary`: the streaming scanner is what grows with the key count):',
-    '',
-    '| values | save->S3 s | ratio | RSS MiB |',
-    '| --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${r.gib} GiB | ${f1(r.s3Flat.seconds)} | ${f2(r.s3Flat.seconds / r.etcdctl.seconds)} | ${r.s3Flat.peakRssMiB.toFixed(0)} |`,
-    ),
-    '',
-    '### What limits a save, and what the targets say',
-    '',
-    '- **Speed.** etcd-snapshot sustains about 70 MB/s of database on this machine whatever the size, while etcdctl',
-    '  writes 200-390 MB/s to local disk (its figure swings with the page cache). On 2 cores the save shares the CPU with',
-    "  etcd serving the stream, versitygw receiving it, zstd, two sha256s (etcd's trailer and the stored object) and the",
-    '  streaming bbolt scan; a CPU profile of a save to a file with no compression showed the main thread idle half the',
-    "  time, waiting on the gRPC stream (grpc-js reassembles etcd's 32 KiB messages in JavaScript). Raising the HTTP/2",
-    '  window from 64 KiB to 4 MiB took that case from 4.8 s to 3.0 s for 470 MB. The target "no slower than etcdctl to',
-    '  local disk" is not met here: 2.6-5.6x. Next steps: hash and compress on a worker thread; measure on a machine',
-    '  where etcd and the S3 server do not share the two cores with the save.',
-    '- **Memory.** Without the content summary, peak RSS is flat: about 156-159 MiB at 1.2 GB and 4.8 GB (the',
-    '  target is 150 MiB; about 100 MiB of it is Node with the AWS SDK, gRPC and age loaded). With the summary, the',
-    '  streaming scanner keeps about 100 bytes per key (the latest revision of every key must be known to count live',
-    '  keys per resource and namespace), so RSS grows with the key count: 200 MiB at 190k keys, 234 MiB at 763k.',
-    '  `--no-content-summary` trades the summary for flat memory. The 2 MiB young generation in the shebang',
-    '  (`--max-semi-space-size=2`) took a save from 186 to 124 MiB in an earlier measurement; 8 MiB S3 parts (was 16)',
-    '  saved a further 16 MiB.',
-    "- **Inspect** is within 2x of etcdutl at 1.2 GB (1.2-1.3x) and several times faster at 4.8 GB, where etcdutl's",
-    '  mmap of the whole file (5 GB RSS) starts to page; etcd-snapshot reads pages through a bounded cache.',
-    '',
-    '## Inspect: etcd-snapshot inspect vs `etcdutl snapshot status`',
-    '',
-    '| database | etcdutl s | RSS MiB | inspect s | ratio | RSS MiB |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map(
-      (r) =>
-        `| ${f2(r.dbBytes / 1024 ** 3)} GiB | ${f1(r.status.seconds)} | ${r.status.peakRssMiB.toFixed(0)} | ${f1(r.inspect.seconds)} | ${f2(r.inspect.seconds / r.status.seconds)} | ${r.inspect.peakRssMiB.toFixed(0)} |`,
-    ),
-  ];
 }

@@ -1,15 +1,19 @@
 // Save and inspect: etcd-snapshot against etcdctl/etcdutl on the same data, same run.
-// Sizes in GiB of object values from BENCH_SIZES (default "1,4").
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+// Sizes in GiB of object values from BENCH_SIZES (default "1,4"; issue 11 asks for 1,4,8).
+import { createReadStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { Etcd3 } from 'etcd3';
-import { resolveBinary } from '../support/testbed/binaries.js';
+import { repoRoot, resolveBinary } from '../support/testbed/binaries.js';
 import { productEntrypoint } from '../support/testbed/entrypoint.js';
 import { startEtcd } from '../support/testbed/etcd.js';
 import { createBucket, startVersityGw } from '../support/testbed/versitygw.js';
 import { fillEtcd } from './fill.js';
 import { measure, type Measurement } from './measure.js';
-import type { Row } from './report.js';
+import type { Row, ZstdLevel } from './report-save.js';
 
 const GiB = 1024 ** 3;
 
@@ -74,57 +78,104 @@ interface SaveContext {
   readonly log: (line: string) => void;
 }
 
+/**
+ * What our etcd source delivers with nothing downstream: the stream's limit
+ * for every save path (the product's own Etcd3SnapshotSource, from dist/).
+ */
+const RAW_STREAM = `
+const { Etcd3SnapshotSource } = await import(process.argv[1]);
+const source = new Etcd3SnapshotSource({ endpoints: [process.argv[2]] });
+const snap = await source.openSnapshot();
+let bytes = 0;
+for await (const chunk of snap.bytes) bytes += chunk.length;
+await source.close();
+console.log(JSON.stringify({ bytes }));
+`;
+
+/** Node's zstd (what the pipeline uses) over a whole file, in this process: seconds, CPU and size. */
+async function zstdLevel(file: string, level: number): Promise<ZstdLevel> {
+  const started = Date.now();
+  const cpu = process.cpuUsage();
+  let bytes = 0;
+  await pipeline(
+    createReadStream(file, { highWaterMark: 512 << 10 }),
+    zlib.createZstdCompress({ params: { [zlib.constants.ZSTD_c_compressionLevel]: level } }),
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        done();
+      },
+    }),
+  );
+  const used = process.cpuUsage(cpu);
+  return {
+    level,
+    seconds: (Date.now() - started) / 1000,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    bytes,
+  };
+}
+
 /** Every tool on the database as it is now: one row of the tables. */
 async function measureSize(ctx: SaveContext, gib: number, objects: number): Promise<Row> {
   const { dir, env, s3dest, fsdest, log } = ctx;
-  const etcd = { endpoint: ctx.etcdEndpoint };
+  const endpoint = ctx.etcdEndpoint;
   const [node, ...cli] = productEntrypoint();
+  const flags = cli.slice(0, -1);
   const file = path.join(dir, `etcdctl-${gib}.db`);
+  const name = (kind: string) => `${kind}-${String(gib).replace('.', 'p')}`;
   const run = async (label: string, cmd: string, args: string[]): Promise<Measurement> => {
     log(`  ${label}...`);
-    const m = await measure(cmd, args, env);
-    log(`    ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`);
+    // Best of two: the machine is shared, and a slow round says nothing about the tool.
+    const first = await measure(cmd, args, env);
+    const second = await measure(cmd, args, env);
+    const m = second.seconds < first.seconds ? second : first;
+    log(
+      `    ${m.seconds.toFixed(1)} s, ${m.cpuSeconds.toFixed(1)} CPU s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB`,
+    );
     return m;
   };
+  const save = (label: string, to: string, kind: string, extra: string[]) =>
+    run(label, node!, [
+      ...cli,
+      'save',
+      '--endpoints',
+      endpoint,
+      '--to',
+      to,
+      '--name',
+      name(kind),
+      '--json',
+      ...extra,
+    ]);
+  const recipient = await identityToRecipient(await generateIdentity());
+  const raw = await run('our etcd source -> nothing (the stream itself)', node!, [
+    ...flags,
+    '--input-type=module',
+    '-e',
+    RAW_STREAM,
+    path.join(repoRoot, 'dist', 'etcd', 'etcd3-source.js'),
+    endpoint,
+  ]);
   const etcdctl = await run('etcdctl snapshot save (local disk)', resolveBinary('etcdctl'), [
-    `--endpoints=${etcd.endpoint}`,
+    `--endpoints=${endpoint}`,
     'snapshot',
     'save',
     file,
   ]);
-  const s3zstd = await run('etcd-snapshot save -> versitygw (zstd)', node!, [
-    ...cli,
-    'save',
-    '--endpoints',
-    etcd.endpoint,
-    '--to',
-    s3dest,
-    '--name',
-    `bench-${String(gib).replace('.', 'p')}`,
-    '--json',
-  ]);
-  const fsZstd = await run('etcd-snapshot save -> file (zstd)', node!, [
-    ...cli,
-    'save',
-    '--endpoints',
-    etcd.endpoint,
-    '--to',
-    fsdest,
-    '--name',
-    `bench-${String(gib).replace('.', 'p')}`,
-    '--json',
-  ]);
-  const s3Flat = await run('etcd-snapshot save -> versitygw (zstd, --no-content-summary)', node!, [
-    ...cli,
-    'save',
-    '--endpoints',
-    etcd.endpoint,
-    '--to',
-    s3dest,
-    '--name',
-    `flat-${String(gib).replace('.', 'p')}`,
+  const fileNone = await save('save -> file, no compression, no summary', fsdest, 'none', [
+    '--compression',
+    'none',
     '--no-content-summary',
-    '--json',
+  ]);
+  const fileZstd = await save('save -> file (zstd)', fsdest, 'file', []);
+  const s3zstd = await save('save -> versitygw (zstd)', s3dest, 'bench', []);
+  const s3Age = await save('save -> versitygw (zstd + age)', s3dest, 'age', [
+    '--recipient',
+    recipient,
+  ]);
+  const s3Flat = await save('save -> versitygw (zstd, no summary)', s3dest, 'flat', [
+    '--no-content-summary',
   ]);
   const status = await run('etcdutl snapshot status', resolveBinary('etcdutl'), [
     'snapshot',
@@ -134,21 +185,21 @@ async function measureSize(ctx: SaveContext, gib: number, objects: number): Prom
     'json',
   ]);
   const inspect = await run('etcd-snapshot inspect', node!, [...cli, 'inspect', file, '--json']);
-  const manifest = JSON.parse(s3zstd.stdout) as {
-    raw: { size: number };
-    stored: { size: number };
-  };
+  const zstd: ZstdLevel[] = [];
+  for (const level of [1, 3, 6]) {
+    zstd.push(await zstdLevel(file, level));
+    log(`  zstd level ${level}: ${JSON.stringify(zstd.at(-1))}`);
+  }
+  const manifest = JSON.parse(s3zstd.stdout) as { stored: { size: number } };
   const row: Row = {
     gib,
     objects,
     dbBytes: statSync(file).size,
     storedBytes: manifest.stored.size,
-    etcdctl,
-    s3zstd,
-    fsZstd,
-    s3Flat,
+    paths: { raw, etcdctl, fileNone, fileZstd, s3zstd, s3Age, s3Flat },
     status,
     inspect,
+    zstd,
   };
   rmSync(file);
   return row;
