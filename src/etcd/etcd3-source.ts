@@ -15,8 +15,8 @@ const SNAPSHOT_FLOW_CONTROL_WINDOW = 4 << 20;
 /**
  * etcd sends the snapshot in 32 KiB messages; gathered into blocks of this
  * size, every stage downstream (trailer check, scan, compression, upload)
- * runs a sixteenth as many times. One copy per byte, which grpc-js's
- * decoded messages need anyway to outlive their frame.
+ * runs a sixteenth as many times, for one memcpy per byte (128 KiB blocks
+ * measured slower on the uncompressed path).
  */
 const SNAPSHOT_BLOCK_BYTES = 512 << 10;
 
