@@ -18,13 +18,13 @@ export function createCompressor(kind: Compression): Transform {
 }
 
 /**
- * Output chunk of a decompressor. zlib's default (16 KiB) costs a thread-pool
- * round trip per 16 KiB: 1.2 GB of zstd took 5-7 s to inflate on 2 busy cores,
- * 2.5 s with 64 KiB chunks (the zstd CLI: 0.75 s). Larger chunks inflate faster
- * alone but cost more CPU and memory in the whole fetch (hash, write): 64 KiB
- * used the least of 16 KiB-1 MiB.
+ * Output chunk of a decompressor. Each chunk is a thread-pool round trip:
+ * zlib's default (16 KiB) took 5-7 s to inflate 1.2 GB of zstd on 2 busy
+ * cores (the zstd CLI: 0.75 s). Measured in the whole DataDir restore of
+ * 1.2 GB (BENCH_ONLY=restore, 2026-12-08, best of two): 64 KiB fetched in
+ * 5.5 s at 144 MiB, 256 KiB in 4.3 s at 164 MiB, 1 MiB in 4.8 s at 172 MiB.
  */
-const DECOMPRESSED_CHUNK_BYTES = 64 * 1024;
+const DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
 
 export function createDecompressor(kind: Compression): Transform {
   switch (kind) {
