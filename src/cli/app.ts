@@ -1,10 +1,10 @@
 import { EXIT_CODES, exitCodeOf } from '../api/errors.js';
 import { buildInfo } from '../config/build-info.js';
-import { type CliIO, type Command, type LazyCommand } from './command.js';
+import { type CliIO, type LazyCommand } from './command.js';
 
 const PROGRAM = 'etcd-snapshot';
 
-export function helpText(commands: readonly Command[]): string {
+export function helpText(commands: readonly LazyCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
@@ -21,18 +21,15 @@ export function helpText(commands: readonly Command[]): string {
   ].join('\n');
 }
 
-const resolve = (c: Command | LazyCommand): Promise<Command> =>
-  'load' in c ? c.load() : Promise.resolve(c);
-
 /** Dispatches argv to a subcommand; never throws, always returns an exit code. */
 export async function runCli(
   argv: readonly string[],
-  commands: readonly (Command | LazyCommand)[],
+  commands: readonly LazyCommand[],
   io: CliIO,
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout.write(helpText(await Promise.all(commands.map(resolve))));
+    io.stdout.write(helpText(commands));
     return first === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
   if (first === '--version' || first === '-v' || first === 'version') {
@@ -46,7 +43,7 @@ export async function runCli(
     );
     return EXIT_CODES.usage;
   }
-  const command = await resolve(entry);
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return EXIT_CODES.ok;

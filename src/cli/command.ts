@@ -11,19 +11,20 @@ export interface CliIO {
 /** One `etcd-snapshot <name>` subcommand. `run` returns the process exit code. */
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   readonly usage: string;
   run(args: readonly string[], io: CliIO): Promise<number>;
 }
 
 /**
  * A command known by name whose module is imported only when it runs (or
- * shows its help): `save` then never loads the Kubernetes client, nor
+ * shows its usage): `save` then never loads the Kubernetes client, nor
  * `operator` gRPC. Loading every command cost 1.2-1.8 s and about 75 MiB
  * of RSS before any work.
  */
 export interface LazyCommand {
   readonly name: string;
+  /** Its line in `etcd-snapshot --help`, known without loading the module. */
+  readonly summary: string;
   load(): Promise<Command>;
 }
 

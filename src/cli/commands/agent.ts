@@ -134,7 +134,6 @@ async function runRestore(args: readonly string[], io: CliIO): Promise<number> {
 
 export const agentCommand: Command = {
   name: 'agent',
-  summary: "run a task inside the operator's Jobs (agent backup | delete | restore)",
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
     const [task, ...rest] = args;

@@ -22,7 +22,6 @@ const flags = {
 
 export const getCommand: Command = {
   name: 'get',
-  summary: 'download, decrypt, decompress and verify a snapshot into a .db file',
   usage: `Usage: etcd-snapshot get --from DESTINATION --name NAME [--snapshot KEY] -o FILE.db
 
 Writes a database that 'etcdutl snapshot restore' accepts (etcd's sha256

@@ -52,7 +52,6 @@ export function renderSummary(label: string, s: SnapshotSummary): string {
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  summary: 'what etcdutl snapshot status shows, plus keys and bytes per resource and namespace',
   usage: `Usage: etcd-snapshot inspect FILE.db [--json]
        etcd-snapshot inspect --from DESTINATION --name NAME [--snapshot KEY] [--json]
 

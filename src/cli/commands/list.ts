@@ -13,7 +13,6 @@ const flags = {
 
 export const listCommand: Command = {
   name: 'list',
-  summary: 'list verified snapshots (and incomplete leftovers) in storage',
   usage: `Usage: etcd-snapshot list --from DESTINATION [--name NAME] [--json]
 
 Lists snapshots that have a valid manifest, oldest first. Objects without a

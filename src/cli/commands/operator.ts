@@ -27,8 +27,6 @@ const flags = {
 
 export const operatorCommand: Command = {
   name: 'operator',
-  summary:
-    'run the EtcdBackup and EtcdRestore controllers (leader-elected; /healthz /readyz /metrics)',
   usage: `Usage: etcd-snapshot operator [options]
 
 Watches EtcdBackups and EtcdRestores and runs each snapshot and restore as a Job

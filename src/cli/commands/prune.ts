@@ -40,7 +40,6 @@ function policyFrom(values: Record<string, string | boolean | undefined>) {
 
 export const pruneCommand: Command = {
   name: 'prune',
-  summary: "apply a retention policy to one backup's snapshots",
   usage: `Usage: etcd-snapshot prune --from DESTINATION --name NAME [policy] [--dry-run]
 
 Only NAME's objects are touched. A snapshot is kept if any count rule selects

@@ -32,7 +32,6 @@ const flags = {
 
 export const restoreCommand: Command = {
   name: 'restore',
-  summary: 'restore a snapshot into a live etcd (--logical)',
   usage: `Usage: etcd-snapshot restore --logical (FILE.db | --from DESTINATION --name NAME) --endpoints URL [options]
 
 Checks the snapshot (etcd's sha256 trailer, and every page it reads) before

@@ -44,7 +44,6 @@ function recipientsFrom(
 
 export const saveCommand: Command = {
   name: 'save',
-  summary: 'stream a verified snapshot from one etcd member to storage',
   usage: `Usage: etcd-snapshot save --endpoints URL --to DESTINATION --name NAME [options]
 
 Streams etcd's Maintenance.Snapshot from one member, checks the sha256 etcd

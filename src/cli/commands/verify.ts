@@ -9,7 +9,6 @@ const flags = { ...snapshotRefSpec, json: { type: 'boolean', default: false } } 
 
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: "check a snapshot's digests and bbolt structure (every page reachable and well-formed)",
   usage: `Usage: etcd-snapshot verify FILE.db [--json]
        etcd-snapshot verify --from DESTINATION --name NAME [--snapshot KEY] [--json]
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/app.js';
-import { UsageError, type Command } from '../../../src/cli/command.js';
+import { UsageError, type Command, type LazyCommand } from '../../../src/cli/command.js';
 import { buildInfo } from '../../../src/config/build-info.js';
 
 function capture() {
@@ -10,15 +10,23 @@ function capture() {
   return { io: { stdout, stderr, env: {} }, out: read(stdout), err: read(stderr) };
 }
 
-const echo: Command = {
+const echoCommand: Command = {
   name: 'echo',
-  summary: 'prints its arguments',
   usage: 'Usage: etcd-snapshot echo <words>',
   run: async (args, io) => {
     if (args.length === 0) throw new UsageError('give at least one word');
     if (args[0] === 'boom') throw new Error('storage unreachable: check --endpoint');
     io.stdout.write(`${args.join(' ')}\n`);
     return 0;
+  },
+};
+let loads = 0;
+const echo: LazyCommand = {
+  name: 'echo',
+  summary: 'prints its arguments',
+  load: async () => {
+    loads++;
+    return echoCommand;
   },
 };
 
@@ -35,6 +43,15 @@ describe('runCli', () => {
     expect(await runCli(['--help'], [echo], c.io)).toBe(0);
     expect(c.out()).toMatch(/echo\s+prints its arguments/);
     expect(await runCli([], [echo], c.io)).toBe(2);
+  });
+
+  it('lists the commands without loading any of them', async () => {
+    loads = 0;
+    const c = capture();
+    await runCli(['--help'], [echo], c.io);
+    expect(loads).toBe(0);
+    await runCli(['echo', 'a'], [echo], c.io);
+    expect(loads).toBe(1);
   });
 
   it('dispatches to a command and shows its usage on --help', async () => {
