@@ -5,12 +5,21 @@
 // them early: 186 -> 124 MiB peak RSS measured, and faster. The flag has to be
 // on the command line (setting it at run time has no effect), so it lives in
 // this shebang, which the image's entrypoint and the test bed also use.
+import { EXIT_CODES } from './api/errors.js';
 import { runCli } from './cli/app.js';
 import { commands } from './cli/commands.js';
+import { buildInfo } from './config/build-info.js';
+import { nodeVersionProblem } from './config/node-version.js';
 
-const code = await runCli(process.argv.slice(2), commands, {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
-process.exitCode = code;
+// Checked before any command loads: an older Node fails inside a dependency.
+const tooOld = nodeVersionProblem(process.versions.node, buildInfo().nodeEngine);
+if (tooOld) {
+  process.stderr.write(`etcd-snapshot: ${tooOld}\n`);
+  process.exitCode = EXIT_CODES.usage;
+} else {
+  process.exitCode = await runCli(process.argv.slice(2), commands, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+}

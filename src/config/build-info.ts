@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 export interface BuildInfo {
   readonly name: string;
   readonly version: string;
+  /** The Node.js versions it runs on (`engines.node`, e.g. `>=22.19.0`). */
+  readonly nodeEngine: string;
 }
 
 let cached: BuildInfo | undefined;
@@ -12,8 +14,12 @@ export function buildInfo(): BuildInfo {
   if (!cached) {
     const manifest = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { name: string; version: string };
-    cached = Object.freeze({ name: manifest.name, version: manifest.version });
+    ) as { name: string; version: string; engines?: { node?: string } };
+    cached = Object.freeze({
+      name: manifest.name,
+      version: manifest.version,
+      nodeEngine: manifest.engines?.node ?? '',
+    });
   }
   return cached;
 }
