@@ -122,6 +122,38 @@ describe('helm chart', () => {
     });
   });
 
+  it.each([
+    [['--set', 'replicaCount=two'], /replicaCount.*(integer|got string)/],
+    [['--set', 'image.pullPolicy=Sometimes'], /pullPolicy/],
+    [['--set', 'replicas=3'], /additional properties 'replicas' not allowed/i],
+    [['--set', 'image.registry=x'], /additional properties 'registry' not allowed/i],
+    [['--set', 'healthPort=70000'], /healthPort/],
+  ])('values.schema.json refuses %j, naming the value', async (args, message) => {
+    await expect(renderHelm(...args)).rejects.toThrow(message);
+    await expect(helm('lint', CHART_DIR, '--strict', ...args)).rejects.toThrow(message);
+  });
+
+  it('keeps a standby through a drain: a PodDisruptionBudget like deploy/, none for one replica', async () => {
+    const pdb = find(templated, 'PodDisruptionBudget') as Manifest & { spec: unknown };
+    expect(pdb.spec).toEqual({
+      minAvailable: 1,
+      selector: {
+        matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': 'operator' }),
+      },
+    });
+    const deployment = find(templated, 'Deployment') as Manifest & {
+      spec: { selector: { matchLabels: Record<string, string> } };
+    };
+    expect((pdb.spec as { selector: unknown }).selector).toEqual(deployment.spec.selector);
+    expect(
+      (find(kustomized, 'PodDisruptionBudget') as Manifest & { spec: unknown }).spec,
+    ).toMatchObject({
+      minAvailable: 1,
+    });
+    const single = await renderHelm('--set', 'replicaCount=1');
+    expect(single.some((m) => m.kind === 'PodDisruptionBudget')).toBe(false);
+  });
+
   it('refuses several replicas without leader election', async () => {
     await expect(renderHelm('--set', 'leaderElection.enabled=false')).rejects.toThrow(
       /needs replicaCount 1/,
