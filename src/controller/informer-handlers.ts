@@ -40,3 +40,23 @@ export function enqueueOwnerViaJob<T extends OwnedObject>(
     if (key) queue.add(key);
   };
 }
+
+/**
+ * Passes an event on only when `relevant` (what the controller reads of the object,
+ * as a string) differs from the state it replaced. A new or vanished object passes
+ * unless `relevant` is undefined for it: it carries nothing the controller reads (a
+ * Pod without a finished container). A controller that reads a few fields of a child
+ * is thus not woken by the others: the job controller counting a Job's Pods, a Pod
+ * being created or scheduled, a resync of a child (the owner's own informer resyncs
+ * the owner). After controller-runtime's predicates.
+ */
+export function whenChanged<T>(
+  relevant: (obj: T) => string | undefined,
+  handler: InformerHandler<T>,
+): InformerHandler<T> {
+  return (obj, previous) => {
+    const now = relevant(obj);
+    if (previous === undefined ? now === undefined : relevant(previous) === now) return;
+    handler(obj, previous);
+  };
+}

@@ -20,8 +20,8 @@ export interface ObjectCache<T> {
 export type IndexFunc<T> = (obj: T) => readonly string[];
 
 export interface StoreDelta<T> {
-  /** Objects that appeared or changed (new resourceVersion). */
-  readonly upserted: T[];
+  /** Objects that appeared or changed (new resourceVersion), with the state they replaced. */
+  readonly upserted: Array<{ readonly obj: T; readonly previous?: T }>;
   /** Objects that vanished, as last seen. */
   readonly removed: T[];
 }
@@ -63,11 +63,14 @@ export class MemoryStore<T extends KubeObject> implements ObjectCache<T> {
     return [...this.objects.keys()];
   }
 
-  upsert(obj: T): void {
+  /** Stores the object; returns the state it replaced, if any. */
+  upsert(obj: T): T | undefined {
     const key = objectKey(obj.metadata);
+    const previous = this.objects.get(key);
     this.unindex(key);
     this.objects.set(key, obj);
     this.index(key, obj);
+    return previous;
   }
 
   remove(obj: T): T | undefined {
@@ -82,14 +85,16 @@ export class MemoryStore<T extends KubeObject> implements ObjectCache<T> {
   replace(items: readonly T[]): StoreDelta<T> {
     const next = new Map(items.map((o) => [objectKey(o.metadata), o] as const));
     const removed = [...this.objects].filter(([k]) => !next.has(k)).map(([, o]) => o);
-    const upserted = [...next].filter(([k, o]) => !sameVersion(this.objects.get(k), o));
+    const upserted = [...next]
+      .filter(([k, o]) => !sameVersion(this.objects.get(k), o))
+      .map(([k, obj]) => ({ obj, previous: this.objects.get(k) }));
     this.objects.clear();
     for (const values of this.indices.values()) values.clear();
     for (const [k, o] of next) {
       this.objects.set(k, o);
       this.index(k, o);
     }
-    return { upserted: upserted.map(([, o]) => o), removed };
+    return { upserted, removed };
   }
 
   private index(key: string, obj: T): void {

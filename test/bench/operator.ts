@@ -40,6 +40,11 @@ export interface OperatorFigures {
   readonly burst: WindowStats;
   /** After the burst, Jobs and Pods in place (Pending). */
   readonly after: WindowStats;
+  /**
+   * Fixed 30-s windows from the tick on (0-30 s, 30-60 s, ...): how soon the operator is idle
+   * again, whatever the quiet detection decided. CPU seconds hold on a busy machine too.
+   */
+  readonly fromTick: readonly TickWindow[];
   /** Reconciles the operator ran during the idle window before the tick. */
   readonly idleReconciles: number;
   /** At the end of the idle windows and of the steady one. */
@@ -50,6 +55,14 @@ export interface OperatorFigures {
   };
   /** Reconcile counters from the operator's /metrics at the end. */
   readonly reconciles: string;
+}
+
+export interface TickWindow {
+  /** Seconds after the tick. */
+  readonly from: number;
+  readonly to: number;
+  readonly cpuSeconds: number;
+  readonly stats: WindowStats;
 }
 
 /** MiB: V8 heap in use and reserved, and memory outside it held by JS objects (Buffers). */
@@ -66,6 +79,8 @@ const AFTER_BURST_MS = 10_000;
 const JOB_TIMEOUT_MS = 120_000;
 const QUIET_CPU_PERCENT = 5;
 const QUIET_TIMEOUT_MS = 300_000;
+/** The fixed windows after the tick cover this long (the run waits for it). */
+const FROM_TICK_MS = 180_000;
 const env = process.env;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -140,6 +155,9 @@ export async function runOperatorBench(
     const steadyFrom = await quiet(sampler, Math.max(last, Date.now()) + AFTER_BURST_MS);
     log(`  quiet ${((steadyFrom - tick) / 1000).toFixed(0)} s after the tick`);
     await sleep(steadyFrom + WINDOW_MS - Date.now());
+    const after = sampler.window(steadyFrom, steadyFrom + WINDOW_MS);
+    const afterMemory = await memoryOf(operator);
+    await sleep(tick + FROM_TICK_MS + 500 - Date.now());
     const figures: OperatorFigures = {
       backups: count,
       createSeconds,
@@ -156,8 +174,9 @@ export async function runOperatorBench(
       baseline,
       idle,
       burst: sampler.window(tick, steadyFrom),
-      after: sampler.window(steadyFrom, steadyFrom + WINDOW_MS),
-      memory: { baseline: baselineMemory, idle: idleMemory, after: await memoryOf(operator) },
+      after,
+      fromTick: tickWindows(sampler, tick),
+      memory: { baseline: baselineMemory, idle: idleMemory, after: afterMemory },
       idleReconciles,
       reconciles: await reconcileMetrics(operator),
     };
@@ -189,6 +208,16 @@ async function quiet(sampler: ProcessSampler, notBefore: number): Promise<number
     await sleep(1_000);
   }
   return Date.now();
+}
+
+function tickWindows(sampler: ProcessSampler, tick: number): TickWindow[] {
+  const windows: TickWindow[] = [];
+  for (let from = 0; from < FROM_TICK_MS; from += WINDOW_MS) {
+    const stats = sampler.window(tick + from, tick + from + WINDOW_MS);
+    const cpuSeconds = (stats.cpuPercent / 100) * stats.seconds;
+    windows.push({ from: from / 1000, to: (from + WINDOW_MS) / 1000, cpuSeconds, stats });
+  }
+  return windows;
 }
 
 /** Nearest-rank percentile of sorted values. */

@@ -13,6 +13,7 @@ import {
   enqueueOwner,
   enqueueOwnerViaJob,
   ETCD_BACKUP_OWNER,
+  whenChanged,
   type KeySink,
 } from '../informer-handlers.js';
 import type { InformerHandler } from '../informer.js';
@@ -22,12 +23,18 @@ import { guardJobs } from '../policy/job-guard.js';
 import type { WorkQueue } from '../work-queue.js';
 import type { CleanupJobBuilder, RunJobBuilder } from '../jobs/builders.js';
 import { TtlCache } from '../ttl-cache.js';
+import { jobRelevance, podRelevance } from './child-changes.js';
 import { BACKUP_INDEXERS } from './indexes.js';
 import { reconcileBackup, type BackupReconcileDeps } from './reconcile.js';
 
 export const BACKUP_CONTROLLER_NAME = 'etcdbackup';
 /** How long the key names of a referenced Secret or ConfigMap are trusted. */
 const REFERENCE_TTL_MS = 10_000;
+/**
+ * Jobs and Pods are indexed by backup and never resynced: a resync of a child
+ * only repeats the resync of its EtcdBackup, which re-reads the children.
+ */
+const CHILD_INFORMER = { indexers: BACKUP_INDEXERS, resyncMs: 0 } as const;
 
 export interface BackupControllerOptions {
   readonly manager: Manager;
@@ -63,16 +70,12 @@ export function registerBackupController(options: BackupControllerOptions): Work
   const jobs = manager.informer<V1Job>(
     'backup-jobs',
     ports.listWatch<V1Job>(JOBS, { ...selector, prepare: metadataAndStatusOnly }),
-    {
-      indexers: BACKUP_INDEXERS,
-    },
+    CHILD_INFORMER,
   );
   const pods = manager.informer<V1Pod>(
     'backup-pods',
     ports.listWatch<V1Pod>(PODS, { ...selector, prepare: metadataAndStatusOnly }),
-    {
-      indexers: BACKUP_INDEXERS,
-    },
+    CHILD_INFORMER,
   );
   const deps: Omit<BackupReconcileDeps, 'logger'> = {
     clock: options.clock,
@@ -101,10 +104,12 @@ export function registerBackupController(options: BackupControllerOptions): Work
     reconcile: (key, logger) => reconcileBackup(key, { ...deps, logger }),
   });
   backups.addHandler(enqueueObject(queue));
-  jobs.addHandler(enqueueOwner(queue, ETCD_BACKUP_OWNER));
-  jobs.addHandler(enqueueLabelledBackup(queue));
-  pods.addHandler(enqueueOwnerViaJob(queue, jobs.store, ETCD_BACKUP_OWNER));
-  pods.addHandler(enqueueLabelledBackup(queue));
+  jobs.addHandler(whenChanged(jobRelevance, enqueueOwner(queue, ETCD_BACKUP_OWNER)));
+  jobs.addHandler(whenChanged(jobRelevance, enqueueLabelledBackup(queue)));
+  pods.addHandler(
+    whenChanged(podRelevance, enqueueOwnerViaJob(queue, jobs.store, ETCD_BACKUP_OWNER)),
+  );
+  pods.addHandler(whenChanged(podRelevance, enqueueLabelledBackup(queue)));
   return queue;
 }
 

@@ -4,6 +4,30 @@ import { backupJobSpec, JobSpecError } from '../jobs/backup-job.js';
 import { AGENT_VOLUMES } from '../jobs/wiring.js';
 
 const PROBE_NAME = 'policy-check';
+/** Specs remembered per policy; a full memo is dropped whole (as many as there are backups). */
+const MEMO_LIMIT = 10_000;
+const memos = new WeakMap<AgentPolicy, Map<string, PolicyRefusal | undefined>>();
+
+/**
+ * backupPolicyRefusal, remembered per policy and (uid, namespace, name, spec):
+ * everything the probe Job is built from. Building the probe Job was a sixth of
+ * a reconcile's CPU, and a spec changes far less often than a backup is
+ * reconciled (each run's Job and status updates wake it several times).
+ */
+export function backupPolicyRefusal(
+  backup: EtcdBackup,
+  policy: AgentPolicy,
+): PolicyRefusal | undefined {
+  const { uid, namespace, name } = backup.metadata ?? {};
+  const key = JSON.stringify([uid, namespace, name, backup.spec]);
+  let memo = memos.get(policy);
+  if (!memo) memos.set(policy, (memo = new Map()));
+  if (memo.has(key)) return memo.get(key);
+  const refusal = checkBackupPolicy(backup, policy);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, refusal);
+  return refusal;
+}
 
 /**
  * Whether the agent policy refuses what this EtcdBackup's Jobs would ask of a
@@ -11,10 +35,7 @@ const PROBE_NAME = 'policy-check';
  * only in its arguments) and every endpoint the agent would connect to.
  * A spec the builder cannot build is left to the run's own error.
  */
-export function backupPolicyRefusal(
-  backup: EtcdBackup,
-  policy: AgentPolicy,
-): PolicyRefusal | undefined {
+function checkBackupPolicy(backup: EtcdBackup, policy: AgentPolicy): PolicyRefusal | undefined {
   let built: ReturnType<typeof backupJobSpec>;
   try {
     built = backupJobSpec({

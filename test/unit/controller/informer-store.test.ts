@@ -83,3 +83,23 @@ describe('MemoryStore indices', () => {
     expect(() => store().byIndex('missing', 'x')).toThrow(/no index named missing/);
   });
 });
+
+describe('MemoryStore changes', () => {
+  it('upsert returns the state it replaced; replace reports it with each change', () => {
+    const s = store();
+    expect(s.upsert(obj('a', 'x', '1'))).toBeUndefined();
+    expect(s.upsert(obj('a', 'x', '2'))?.metadata.resourceVersion).toBe('1');
+    s.upsert(obj('b', 'x', '1'));
+    const delta = s.replace([obj('a', 'x', '2'), obj('b', 'x', '3'), obj('c', 'x', '1')]);
+    expect(
+      delta.upserted.map(({ obj: o, previous }) => [
+        o.metadata.name,
+        previous?.metadata.resourceVersion,
+      ]),
+    ).toEqual([
+      ['b', '1'],
+      ['c', undefined],
+    ]);
+    expect(delta.removed).toEqual([]);
+  });
+});

@@ -154,6 +154,29 @@ describe('Informer', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('hands each handler the state the change replaced: none when new or gone, itself on resync', async () => {
+    const { clock, source, informer } = setup({ resyncMs: 30_000, watchdogMs: 600_000 });
+    const pairs: string[] = [];
+    informer.addHandler((o, previous) =>
+      pairs.push(
+        `${o.metadata.name}@${o.metadata.resourceVersion}<${previous?.metadata.resourceVersion ?? '-'}`,
+      ),
+    );
+    source.lists = [
+      { items: [obj('a', '1'), obj('b', '2')], resourceVersion: '10' },
+      { items: [obj('a', '21'), obj('c', '22')], resourceVersion: '30' },
+    ];
+    informer.start();
+    await flush();
+    source.emit({ type: 'MODIFIED', object: obj('a', '11') });
+    source.emit({ type: 'DELETED', object: obj('b', '12') });
+    await clock.advance(30_000);
+    source.emit({ type: 'ERROR', object: { code: 410 } as never });
+    await flush();
+    expect(pairs).toEqual(['a@1<-', 'b@2<-', 'a@11<1', 'b@2<-', 'a@11<11', 'a@21<11', 'c@22<-']);
+    await informer.stop();
+  });
+
   it('stop during backoff ends promptly and leaves no timers or watches', async () => {
     const { clock, source, informer } = setup();
     source.lists = [{ items: [], resourceVersion: '1' }];

@@ -74,4 +74,33 @@ describe('RestClient', () => {
       'Bearer token-2',
     ]);
   });
+
+  it('clears the timeout of a call that is done, and still times out one that hangs', async () => {
+    const http = new RecordingHttp();
+    const client = new RestClient(
+      kubeConfig(() => 't'),
+      http,
+    );
+    await client.json({ method: 'GET', path: '/api', what: 'get', timeoutMs: 20 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(http.sent[0]!.getSignal()?.aborted).toBe(false);
+
+    const hanging: HttpLibrary = {
+      send: (request) =>
+        new Observable(
+          new Promise<ResponseContext>((_resolve, reject) =>
+            request
+              .getSignal()
+              ?.addEventListener('abort', () => reject(request.getSignal()?.reason)),
+          ),
+        ),
+    };
+    const slow = new RestClient(
+      kubeConfig(() => 't'),
+      hanging,
+    );
+    await expect(
+      slow.json({ method: 'GET', path: '/api', what: 'get /api', timeoutMs: 20 }),
+    ).rejects.toMatchObject({ code: 'Unavailable' });
+  });
 });

@@ -22,6 +22,21 @@ describe('planBackup: the agent policy', () => {
     expect(plan.status.nextScheduleTime).toBeUndefined();
   });
 
+  it('checks a changed spec again (the check is remembered per spec, not per object)', () => {
+    const refused = backup({ spec: hostNetwork });
+    const allowed = backup({ spec: { jobTemplate: { hostNetwork: false } } });
+    expect(allowed.metadata?.uid).toBe(refused.metadata?.uid);
+    for (const [b, status] of [
+      [refused, 'False'],
+      [allowed, 'True'],
+      [refused, 'False'],
+      [allowed, 'True'],
+    ] as const) {
+      const plan = planBackup(observed(b, [], { policy }), NOW);
+      expect(findCondition(plan.status.conditions, 'Ready')?.status).toBe(status);
+    }
+  });
+
   it('runs the same spec in a trusted namespace', () => {
     const trusted = backup({ spec: hostNetwork, metadata: { namespace: 'etcd-snapshot-system' } });
     const plan = planBackup(observed(trusted, [], { policy }), NOW);
