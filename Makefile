@@ -12,7 +12,7 @@ export PATH := $(NODE_BIN):$(PATH)
 endif
 JEST_FLAGS ?=
 JEST := node --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js $(JEST_FLAGS)
-COMPONENTS := kube etcd-3.6 etcd-3.5 versitygw age helm
+COMPONENTS := kube etcd-3.6 etcd-3.5 versitygw age helm argo-lua
 
 .PHONY: help deps build tools lint test test-unit test-integration test-e2e bench demo clean
 

@@ -14,6 +14,7 @@ import { leaksOf } from '../support/leaks.js';
 import { startOperator } from '../support/operator.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
+import { argoHealth } from '../support/argo-health.js';
 
 /**
  * Bad input is reported, not retried hot: each case gets its own EtcdBackup,
@@ -49,9 +50,14 @@ async function expectNoJobs(name: string): Promise<void> {
 
 /** A spec problem: Ready False with `reason`, the hint in the message and the Event, no Job. */
 async function expectSpecProblem(name: string, reason: string, hints: string[]): Promise<void> {
-  const { condition } = await fx.waitForCondition(name, ready, 'False');
+  const { backup, condition } = await fx.waitForCondition(name, ready, 'False');
   expect(condition.reason).toBe(reason);
   for (const hint of hints) expect(condition.message).toContain(hint);
+  // What Argo CD shows, from the shipped health check (deploy/argocd/).
+  expect(await argoHealth('EtcdBackup', backup)).toEqual({
+    status: 'Degraded',
+    message: `${reason}: ${condition.message}`,
+  });
   const event = await fx.waitForWarning(name, reason);
   expect(event.note).toBe(condition.message);
   await expectNoJobs(name);
@@ -62,6 +68,10 @@ async function expectRunFailure(name: string, reason: string, hints: RegExp[]) {
   const { backup, condition } = await fx.waitForCondition(name, lastBackupSucceeded, 'False');
   expect(condition.reason).toBe(reason);
   for (const hint of hints) expect(condition.message).toMatch(hint);
+  expect(await argoHealth('EtcdBackup', backup)).toEqual({
+    status: 'Degraded',
+    message: `${reason}: ${condition.message}`,
+  });
   expect(backup.status?.consecutiveFailures).toBe(1);
   expect(backup.status?.lastError?.reason).toBe(reason);
   // The spec is fine: a failed run is not a spec problem.

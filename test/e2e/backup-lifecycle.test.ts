@@ -6,6 +6,7 @@ import { installCrds, metricValue, scrapeMetrics, startOperator } from '../suppo
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
 import { waitFor } from '../support/wait.js';
+import { argoHealth } from '../support/argo-health.js';
 
 /**
  * One scheduled EtcdBackup through its whole life, as a user would see it:
@@ -60,6 +61,11 @@ it('runs on schedule: two scheduled successes, each a snapshot with its manifest
   expect(backup.status?.nextScheduleTime).toBeDefined();
   expect(findCondition(backup.status?.conditions, 'Ready')?.status).toBe('True');
   expect(findCondition(backup.status?.conditions, 'Stale')?.status).toBe('False');
+  // What Argo CD shows, from the shipped health check (deploy/argocd/).
+  expect(await argoHealth('EtcdBackup', backup)).toEqual({
+    status: 'Healthy',
+    message: `Last successful backup at ${backup.status!.lastSuccessfulTime!}`,
+  });
 });
 
 it('the run-now annotation starts one run; retention keeps the newest two', async () => {
@@ -122,6 +128,7 @@ it('suspend stops new runs until resumed', async () => {
     (b) => findCondition(b.status?.conditions, 'Suspended')?.status === 'True',
   );
   expect(suspended.status?.nextScheduleTime).toBeUndefined();
+  expect((await argoHealth('EtcdBackup', suspended)).status).toBe('Suspended');
   const jobs = (await fx.jobs(NAME)).map((j) => j.name);
   // Past the next minute boundary, and then some: a schedule tick would have made a Job.
   const now = Date.now();

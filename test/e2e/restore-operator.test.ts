@@ -24,6 +24,7 @@ import { startEtcd, type EtcdServer } from '../support/testbed/etcd.js';
 import type { ManagedProcess } from '../support/testbed/managed-process.js';
 import { freePort } from '../support/testbed/ports.js';
 import { waitFor } from '../support/wait.js';
+import { argoHealth } from '../support/argo-health.js';
 
 // The operator image ships etcdutl on PATH; the node agent gives its containers this PATH.
 process.env.PATH = `${path.dirname(resolveBinary('etcdutl'))}:${process.env.PATH ?? ''}`;
@@ -150,6 +151,11 @@ describe('Logical', () => {
     });
     expect(condition(r, 'Restored')).toMatchObject({ status: 'True', reason: 'Restored' });
     expect(condition(r, 'ChecksumVerified')).toMatchObject({ status: 'True' });
+    // What Argo CD shows, from the shipped health check (deploy/argocd/).
+    expect(await argoHealth('EtcdRestore', r)).toEqual({
+      status: 'Healthy',
+      message: `Restored: ${condition(r, 'Restored')!.message}`,
+    });
     expect(r.status?.snapshot?.content?.liveKeys).toBe(atSnapshot.size);
     expect(await readAllKeys(t.client)).toEqual(atSnapshot);
     const table = await kubectl('get', '-n', ns, 'etcdrestore/logical');
@@ -171,6 +177,10 @@ describe('Logical', () => {
     expect(r.status?.phase).toBe('Failed');
     expect(condition(r, 'Restored')).toMatchObject({ status: 'False', reason: 'TargetNotEmpty' });
     expect(condition(r, 'Restored')?.message).toMatch(/overwrite: true/);
+    expect(await argoHealth('EtcdRestore', r)).toEqual({
+      status: 'Degraded',
+      message: `TargetNotEmpty: ${condition(r, 'Restored')!.message}`,
+    });
     expect(await readAllKeys(t.client)).toEqual(before);
   });
 
@@ -236,6 +246,10 @@ describe('Logical', () => {
     expect(r.status?.phase).toBe('Pending');
     expect(condition(r, 'SourceValid')).toMatchObject({ reason: 'BackupNotFound' });
     expect(condition(r, 'SourceValid')?.message).toMatch(/does-not-exist.*create it/);
+    expect(await argoHealth('EtcdRestore', r)).toEqual({
+      status: 'Progressing',
+      message: `Pending: BackupNotFound: ${condition(r, 'SourceValid')!.message}`,
+    });
   });
 
   it('a missing CA bundle Secret keeps it Pending with SecretNotFound, never a Pod stuck creating', async () => {

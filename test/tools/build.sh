@@ -3,7 +3,7 @@
 # directory holding its binaries. Binaries are cached outside git under
 #   $ETCD_SNAPSHOT_CACHE/bin/<component>-<version>-<pin hash>/
 # and rebuilt only when the pins (go.mod/go.sum) change.
-#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw | age | helm
+#   build.sh <component>      component: kube | etcd-3.6 | etcd-3.5 | versitygw | age | helm | argo-lua
 #   build.sh all
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +17,9 @@ targets() {
     versitygw) echo "versitygw=github.com/versity/versitygw/cmd/versitygw" ;;
     age) echo "age=filippo.io/age/cmd/age age-keygen=filippo.io/age/cmd/age-keygen" ;;
     helm) echo "helm=helm.sh/helm/v4/cmd/helm" ;;
-    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw, age, helm)" >&2; return 2 ;;
+    # Our own main package (main.go here) around the Lua interpreter Argo CD embeds.
+    argo-lua) echo "argo-lua=etcd-snapshot-operator/test/tools/argo-lua" ;;
+    *) echo "unknown component '$1' (kube, etcd-3.6, etcd-3.5, versitygw, age, helm, argo-lua)" >&2; return 2 ;;
   esac
 }
 
@@ -38,7 +40,8 @@ ldflags() {
 build_one() {
   local component=$1 src="$here/$1"
   local version; version=$(cat "$src/VERSION")
-  local pin; pin=$(cat "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)
+  # The pins, and the wrapper's own Go source where it has one (argo-lua).
+  local pin; pin=$(cat "$src/go.mod" "$src/go.sum" $(find "$src" -maxdepth 1 -name '*.go' | sort) | sha256sum | cut -c1-12)
   local out="$cache/bin/$component-$version-$pin"
   if [ -f "$out/.complete" ]; then echo "$out"; return 0; fi
   mkdir -p "$cache/bin"
@@ -59,7 +62,7 @@ build_one() {
 }
 
 if [ "${1:-}" = all ]; then
-  for c in kube etcd-3.6 etcd-3.5 versitygw age helm; do build_one "$c" >/dev/null; done
+  for c in kube etcd-3.6 etcd-3.5 versitygw age helm argo-lua; do build_one "$c" >/dev/null; done
 else
   targets "${1:?usage: build.sh <component>|all}" >/dev/null
   build_one "$1"

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** A test-bed component built from a pinned wrapper module under test/tools/. */
-export type Component = 'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw' | 'age' | 'helm';
+export type Component =
+  'kube' | 'etcd-3.6' | 'etcd-3.5' | 'versitygw' | 'age' | 'helm' | 'argo-lua';
 
 /** The default component of each binary; other versions get a suffixed env name. */
 const DEFAULT_COMPONENT: Record<string, Component> = {
@@ -18,6 +19,7 @@ const DEFAULT_COMPONENT: Record<string, Component> = {
   age: 'age',
   'age-keygen': 'age',
   helm: 'helm',
+  'argo-lua': 'argo-lua',
 };
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
