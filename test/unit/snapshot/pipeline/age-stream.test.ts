@@ -1,32 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { Readable, Writable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Transform } from 'node:stream';
 import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import {
   AgeDecryptor,
   AgeEncryptor,
   AgeFormatError,
 } from '../../../../src/snapshot/pipeline/age-stream.js';
+import { cut, pipeThrough } from '../../../support/streams.js';
 
 const KiB = 1024;
 
 /** `data` through `stage`, fed in pieces of `piece` bytes. */
-async function through(data: Buffer, stage: Transform, piece = 10_000): Promise<Buffer> {
-  const pieces: Buffer[] = [];
-  for (let at = 0; at < data.length; at += piece) pieces.push(data.subarray(at, at + piece));
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from(pieces),
-    stage,
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(out);
-}
+const through = (data: Buffer, stage: Transform, piece = 10_000): Promise<Buffer> =>
+  pipeThrough(cut(data, [piece]), stage);
 
 const keys = async () => {
   const identity = await generateIdentity();

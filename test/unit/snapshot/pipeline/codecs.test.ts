@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable, Writable, type Duplex, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Duplex, Transform } from 'node:stream';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import {
   COMPRESSIONS,
@@ -15,21 +14,10 @@ import {
   parseIdentities,
   parseRecipients,
 } from '../../../../src/snapshot/pipeline/encryption.js';
+import { pipeThrough } from '../../../support/streams.js';
 
-async function through(data: Buffer, ...stages: Array<Transform | Duplex>): Promise<Buffer> {
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]),
-    ...(stages as [Transform]),
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return Buffer.concat(out);
-}
+const through = (data: Buffer, ...stages: Array<Transform | Duplex>): Promise<Buffer> =>
+  pipeThrough([data.subarray(0, 100_000), data.subarray(100_000)], ...stages);
 
 // Compressible like etcd pages: repeated structure with some noise.
 const data = Buffer.concat(

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import {
   DigestError,
   TrailerVerifier,
 } from '../../../../src/snapshot/pipeline/trailer-verifier.js';
+import { cut, pipeThrough } from '../../../support/streams.js';
 
 function withTrailer(db: Buffer): Buffer {
   return Buffer.concat([db, createHash('sha256').update(db).digest()]);
@@ -15,25 +14,8 @@ async function run(
   data: Buffer,
   chunkSizes: number[],
 ): Promise<{ out: Buffer; verifier: TrailerVerifier }> {
-  const chunks: Buffer[] = [];
-  for (let i = 0, n = 0; i < data.length; n++) {
-    const size = chunkSizes[n % chunkSizes.length]!;
-    chunks.push(data.subarray(i, i + size));
-    i += size;
-  }
   const verifier = new TrailerVerifier({ whole: true });
-  const out: Buffer[] = [];
-  await pipeline(
-    Readable.from(chunks),
-    verifier,
-    new Writable({
-      write(chunk: Buffer, _e, done) {
-        out.push(chunk);
-        done();
-      },
-    }),
-  );
-  return { out: Buffer.concat(out), verifier };
+  return { out: await pipeThrough(cut(data, chunkSizes), verifier), verifier };
 }
 
 describe('TrailerVerifier', () => {
