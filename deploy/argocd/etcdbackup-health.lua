@@ -5,13 +5,12 @@
 --                run failed, or no successful snapshot for too long (Stale)
 --   Suspended    spec.suspend
 --   Healthy      otherwise (also before the first scheduled run)
-local hs = {}
+local function result(status, message)
+  return { status = status, message = message }
+end
 
 local function condition(kind)
-  if obj.status == nil or obj.status.conditions == nil then
-    return nil
-  end
-  for _, c in ipairs(obj.status.conditions) do
+  for _, c in ipairs((obj.status or {}).conditions or {}) do
     if c.type == kind then
       return c
     end
@@ -29,44 +28,29 @@ end
 
 local generation = obj.metadata.generation or 0
 if obj.status == nil or (obj.status.observedGeneration or 0) < generation then
-  hs.status = "Progressing"
-  hs.message = "Waiting for the operator to reconcile generation " .. generation
-  return hs
+  return result("Progressing", "Waiting for the operator to reconcile generation " .. generation)
 end
 
 local ready = condition("Ready")
 if ready ~= nil and ready.status == "False" then
-  hs.status = "Degraded"
-  hs.message = says(ready)
-  return hs
+  return result("Degraded", says(ready))
 end
 
 if obj.spec ~= nil and obj.spec.suspend == true then
-  hs.status = "Suspended"
-  hs.message = "Suspended: no scheduled runs"
-  return hs
+  return result("Suspended", "Suspended: no scheduled runs")
 end
 
 local last = condition("LastBackupSucceeded")
 if last ~= nil and last.status == "False" then
-  hs.status = "Degraded"
-  hs.message = says(last)
-  return hs
+  return result("Degraded", says(last))
 end
 
 local stale = condition("Stale")
 if stale ~= nil and stale.status == "True" then
-  hs.status = "Degraded"
-  hs.message = says(stale)
-  return hs
+  return result("Degraded", says(stale))
 end
 
-hs.status = "Healthy"
 if obj.status.lastSuccessfulTime ~= nil then
-  hs.message = "Last successful backup at " .. obj.status.lastSuccessfulTime
-elseif ready ~= nil then
-  hs.message = says(ready)
-else
-  hs.message = "No backup has run yet"
+  return result("Healthy", "Last successful backup at " .. obj.status.lastSuccessfulTime)
 end
-return hs
+return result("Healthy", ready ~= nil and says(ready) or "No backup has run yet")

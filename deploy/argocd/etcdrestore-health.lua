@@ -4,7 +4,9 @@
 --                missing EtcdBackup or Secret shows why)
 --   Degraded     Failed: the first False condition says why
 --   Healthy      Completed (a dry run included)
-local hs = {}
+local function result(status, message)
+  return { status = status, message = message }
+end
 
 local function says(c)
   local text = c.reason or c.type
@@ -14,23 +16,20 @@ local function says(c)
   return text
 end
 
-local function firstFalse()
-  if obj.status == nil or obj.status.conditions == nil then
-    return nil
-  end
-  for _, kind in ipairs({ "SourceValid", "ChecksumVerified", "Restored" }) do
-    for _, c in ipairs(obj.status.conditions) do
-      if c.type == kind and c.status == "False" then
-        return c
-      end
+local function condition(kind)
+  for _, c in ipairs((obj.status or {}).conditions or {}) do
+    if c.type == kind then
+      return c
     end
   end
   return nil
 end
 
-local function restored()
-  for _, c in ipairs(obj.status.conditions or {}) do
-    if c.type == "Restored" then
+-- The first False condition, in the order a restore checks them.
+local function firstFalse()
+  for _, kind in ipairs({ "SourceValid", "ChecksumVerified", "Restored" }) do
+    local c = condition(kind)
+    if c ~= nil and c.status == "False" then
       return c
     end
   end
@@ -39,33 +38,25 @@ end
 
 local generation = obj.metadata.generation or 0
 if obj.status == nil or obj.status.phase == nil or (obj.status.observedGeneration or 0) < generation then
-  hs.status = "Progressing"
-  hs.message = "Waiting for the operator to reconcile generation " .. generation
-  return hs
+  return result("Progressing", "Waiting for the operator to reconcile generation " .. generation)
 end
 
 local phase = obj.status.phase
 if phase == "Completed" then
-  hs.status = "Healthy"
-  local c = restored()
-  hs.message = c ~= nil and says(c) or "Completed"
-  return hs
+  local c = condition("Restored")
+  return result("Healthy", c ~= nil and says(c) or "Completed")
 end
-
 if phase == "Failed" then
-  hs.status = "Degraded"
   local c = firstFalse()
-  hs.message = c ~= nil and says(c) or "Failed"
-  return hs
+  return result("Degraded", c ~= nil and says(c) or "Failed")
 end
 
-hs.status = "Progressing"
 local waiting = firstFalse()
 if waiting ~= nil then
-  hs.message = phase .. ": " .. says(waiting)
-elseif obj.status.progress ~= nil and obj.status.progress.percent ~= nil then
-  hs.message = phase .. ": " .. obj.status.progress.phase .. " " .. obj.status.progress.percent .. "%"
-else
-  hs.message = phase
+  return result("Progressing", phase .. ": " .. says(waiting))
 end
-return hs
+local progress = obj.status.progress
+if progress ~= nil and progress.percent ~= nil then
+  return result("Progressing", phase .. ": " .. progress.phase .. " " .. progress.percent .. "%")
+end
+return result("Progressing", phase)
